@@ -1,0 +1,27 @@
+"""Every setting that comes from the environment is read here and nowhere else."""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def _flag(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+VAR_DIR = Path(os.environ.get("LUODI_VAR_DIR", BASE_DIR / "var"))
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+SECRET_KEY = os.environ.get("LUODI_SECRET_KEY", "")
+DEBUG = _flag("LUODI_DEBUG", default=False)
+ALLOWED_HOSTS = _list("LUODI_ALLOWED_HOSTS", "127.0.0.1,localhost")
+CSRF_TRUSTED_ORIGINS = _list("LUODI_CSRF_TRUSTED_ORIGINS")
+SECURE_SSL_REDIRECT = _flag("LUODI_SECURE_SSL_REDIRECT", default=True)
+TEST_DATABASE_URL = os.environ.get("LUODI_TEST_DATABASE_URL", "")

@@ -1,0 +1,102 @@
+"""The one way domain records are written: validate, save, keep history, audit."""
+
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from django.db import models, transaction
+
+from .models import AuditEvent
+
+ModelT = TypeVar("ModelT", bound=models.Model)
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-safe form of a field value for the audit record."""
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value
+
+
+def audit_record(
+    *, actor: Any, action: str, instance: models.Model, changes: Mapping[str, Any]
+) -> AuditEvent:
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        object_type=instance._meta.label_lower,
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:300],
+        changes=dict(changes),
+    )
+
+
+@transaction.atomic
+def record_save(
+    *,
+    instance: ModelT,
+    fields: Mapping[str, Any],
+    acting_user: Any,
+    action_prefix: str,
+    m2m: Mapping[str, Iterable[models.Model]] | None = None,
+    action: str | None = None,
+) -> tuple[ModelT, dict[str, list[Any]]]:
+    """Apply `fields` (and many-to-many `m2m`) to `instance`, validate and save it.
+
+    Returns the instance and what changed, as {field: [old, new]}. Nothing is
+    written when nothing changed. The audit action is `<action_prefix>.created`
+    or `<action_prefix>.updated` unless `action` names it. Raises ValidationError, keyed by field name,
+    before anything is written.
+    """
+    creating = instance._state.adding
+    before = None if creating else type(instance)._default_manager.get(pk=instance.pk)
+    changes: dict[str, list[Any]] = {}
+    for name, value in fields.items():
+        old = None if before is None else getattr(before, name)
+        if creating or old != value:
+            changes[name] = [_plain(old), _plain(value)]
+        setattr(instance, name, value)
+    instance.full_clean()
+
+    m2m_changes: dict[str, tuple[list[models.Model], list[Any]]] = {}
+    for name, related in (m2m or {}).items():
+        new_items = list(related)
+        old_keys = [] if creating else sorted(getattr(instance, name).values_list("pk", flat=True))
+        new_keys = sorted(item.pk for item in new_items)
+        if old_keys != new_keys:
+            old_items = [] if creating else list(getattr(instance, name).order_by("pk"))
+            m2m_changes[name] = (new_items, [str(item) for item in old_items])
+
+    if not changes and not m2m_changes:
+        return instance, {}
+
+    instance._history_user = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    action = action or f"{action_prefix}.{'created' if creating else 'updated'}"
+    instance._change_reason = action
+    if changes or creating:
+        instance.save()
+    for name, (new_items, old_repr) in m2m_changes.items():
+        getattr(instance, name).set(new_items)
+        changes[name] = [old_repr, sorted(str(item) for item in new_items)]
+    audit_record(actor=acting_user, action=action, instance=instance, changes=changes)
+    return instance, changes
+
+
+@transaction.atomic
+def record_delete(*, instance: models.Model, acting_user: Any, action_prefix: str) -> None:
+    """Delete one record, keeping its last state in the audit record."""
+    snapshot = {
+        field.name: [_plain(getattr(instance, field.name)), None]
+        for field in instance._meta.concrete_fields
+        if not field.primary_key
+    }
+    audit_record(
+        actor=acting_user, action=f"{action_prefix}.deleted", instance=instance, changes=snapshot
+    )
+    instance._history_user = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    instance.delete()

@@ -1,0 +1,26 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Level(models.TextChoices):
+    PROVINCE = "province", _("Province / region")
+    PREFECTURE = "prefecture", _("Prefecture / league / city")
+    COUNTY = "county", _("County / banner / district")
+    TOWNSHIP = "township", _("Township / sumu")
+
+
+class DepartmentKind(models.TextChoices):
+    NATIONAL_MINISTRY = "national_ministry", _("National ministry")
+    REGIONAL_DEPARTMENT = "regional_department", _("Regional department")
+    LOCAL_DEPARTMENT = "local_department", _("Local department")
+    OTHER = "other", _("Other body")
+
+
+class Role(models.TextChoices):
+    TASK_FORCE = "task_force", _("Task-force office")
+    REPORTER = "reporter", _("Reporter")
+    APPROVER = "approver", _("Approver")
+    LEADER = "leader", _("Leader")
+
+
+EDITING_ROLES = frozenset({Role.TASK_FORCE, Role.REPORTER, Role.APPROVER})
