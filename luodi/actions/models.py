@@ -19,6 +19,11 @@ class Event(TimeStampedModel):
     title = models.CharField(_("title"), max_length=300)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    date_is_approximate = models.BooleanField(
+        _("date is approximate"),
+        default=False,
+        help_text=_("The source gives no exact date; the date is when it was reported."),
+    )
     programme = models.ForeignKey(
         Programme,
         verbose_name=_("programme"),

@@ -13,5 +13,5 @@ def targets_for(*, year: int, divisions) -> QuerySet[Target]:
     return (
         Target.objects.filter(year=year, division__in=divisions)
         .select_related("indicator__unit", "indicator__programme", "division")
-        .order_by("indicator__programme__order", "indicator__code", "division__code")
+        .order_by("indicator__programme__order", "indicator_id", "division__code")
     )

@@ -37,12 +37,18 @@ def to_base(value: Decimal, unit: Unit, *, expected: Unit | None = None) -> Deci
             _("“%(unit)s” cannot express a value in “%(expected)s”.")
             % {"unit": unit.symbol, "expected": expected.symbol}
         )
-    return value * unit.factor
+    return tidy(value * unit.factor)
 
 
 def from_base(value: Decimal, unit: Unit) -> Decimal:
-    result = value / unit.factor
-    return result.quantize(Decimal(1)) if result == result.to_integral() else result.normalize()
+    return tidy(value / unit.factor)
+
+
+def tidy(value: Decimal) -> Decimal:
+    """Drop trailing zeros (12.5 × 100000000.000000 is 1250000000), no exponent."""
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()
 
 
 def quantity_to_base(raw: Any, *, expected: Unit | None = None, default: Unit | None = None

@@ -37,7 +37,13 @@ class Project(TimeStampedModel):
         related_name="projects",
     )
     total_investment = models.DecimalField(
-        _("total investment (元)"), max_digits=20, decimal_places=2, validators=[not_negative]
+        _("total investment (元)"),
+        max_digits=20,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[not_negative],
+        help_text=_("Empty when the list does not give it."),
     )
     planned_investment = models.DecimalField(
         _("planned investment this year (元)"),
@@ -73,7 +79,9 @@ class Project(TimeStampedModel):
         ordering = ["programme", "code"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(total_investment__gte=0), name="project_investment_not_negative"
+                condition=models.Q(total_investment__isnull=True)
+                | models.Q(total_investment__gte=0),
+                name="project_investment_not_negative",
             ),
             models.CheckConstraint(
                 condition=models.Q(planned_investment__isnull=True)
@@ -87,9 +95,8 @@ class Project(TimeStampedModel):
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
-        needs_start = {Phase.STARTED, Phase.COMPLETED}
-        if self.phase in needs_start and self.started_on is None:
-            errors["started_on"] = _("A started or completed project needs its start date.")
+        # A project may already be under construction when it is listed, with
+        # its start date unknown: it then counts as started from `listed_on`.
         if self.phase == Phase.PRE_CONSTRUCTION and self.started_on is not None:
             errors["started_on"] = _("A project still in pre-construction has no start date.")
         if self.phase == Phase.COMPLETED and self.completed_on is None:

@@ -25,7 +25,7 @@ def project_save(
     name: str,
     programme: Programme,
     divisions: Iterable[Division],
-    total_investment: Decimal,
+    total_investment: Decimal | None,
     listed_on: date,
     phase: str = Phase.PRE_CONSTRUCTION,
     owner: str = "",
