@@ -89,6 +89,9 @@ else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {"default": sqlite_database(VAR_DIR / "luodi.sqlite3")}
 
+# Reverting from the history page would write around the service functions.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [

@@ -49,8 +49,7 @@ class Record:
             raise FieldError(key, _("Expected text."))
         return str(value).strip()
 
-    def integer(self, key: str, *, required: bool = True, default: int | None = None
-                ) -> int | None:
+    def integer(self, key: str, *, required: bool = True, default: int | None = None) -> int | None:
         value = self._raw(key, required)
         if value is None:
             return default
@@ -89,8 +88,9 @@ class Record:
                 key, _("“%(value)s” is not a date; write YYYY-MM-DD.") % {"value": value}
             ) from error
 
-    def choice(self, key: str, choices: type[models.TextChoices], *, default: str | None = None
-               ) -> str:
+    def choice(
+        self, key: str, choices: type[models.TextChoices], *, default: str | None = None
+    ) -> str:
         value = self._raw(key, default is None)
         if value is None:
             return default or ""
@@ -125,8 +125,9 @@ class Record:
         value = self.decimal(key)
         return to_base(value, unit)
 
-    def ref(self, key: str, lookup: Callable[[str], T | None], *, required: bool = True
-            ) -> T | None:
+    def ref(
+        self, key: str, lookup: Callable[[str], T | None], *, required: bool = True
+    ) -> T | None:
         value = self._raw(key, required)
         if value is None:
             return None
@@ -135,8 +136,9 @@ class Record:
             raise FieldError(key, _("Nothing is known by “%(value)s”.") % {"value": value})
         return found
 
-    def refs(self, key: str, lookup: Callable[[str], T | None], *, required: bool = False
-             ) -> list[T]:
+    def refs(
+        self, key: str, lookup: Callable[[str], T | None], *, required: bool = False
+    ) -> list[T]:
         value = self._raw(key, required)
         if value is None:
             return []

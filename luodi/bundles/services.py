@@ -85,22 +85,27 @@ def bundle_read(path: Path) -> dict[str, Any]:
     try:
         size = path.stat().st_size
     except OSError as error:
-        raise BundleError([_("%(path)s: cannot be read (%(reason)s).")
-                           % {"path": path, "reason": error.strerror}]) from error
+        raise BundleError(
+            [_("%(path)s: cannot be read (%(reason)s).") % {"path": path, "reason": error.strerror}]
+        ) from error
     if size > MAX_BUNDLE_BYTES:
-        raise BundleError([
-            _("%(path)s: %(size)d bytes is larger than the %(limit)d-byte limit.")
-            % {"path": path, "size": size, "limit": MAX_BUNDLE_BYTES}
-        ])
+        raise BundleError(
+            [
+                _("%(path)s: %(size)d bytes is larger than the %(limit)d-byte limit.")
+                % {"path": path, "size": size, "limit": MAX_BUNDLE_BYTES}
+            ]
+        )
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError as error:
         raise BundleError([_("%(path)s: not UTF-8 text.") % {"path": path}]) from error
     except json.JSONDecodeError as error:
-        raise BundleError([
-            _("%(path)s, line %(line)d, column %(column)d: not valid JSON (%(reason)s).")
-            % {"path": path, "line": error.lineno, "column": error.colno, "reason": error.msg}
-        ]) from error
+        raise BundleError(
+            [
+                _("%(path)s, line %(line)d, column %(column)d: not valid JSON (%(reason)s).")
+                % {"path": path, "line": error.lineno, "column": error.colno, "reason": error.msg}
+            ]
+        ) from error
     if not isinstance(data, dict):
         raise BundleError([_("%(path)s: the bundle must be a JSON object.") % {"path": path}])
     return data
@@ -243,8 +248,9 @@ class _Importer:
             programme=r.ref("programme", self.programme),
             workstream=r.ref("workstream", self.workstream, required=False),
             unit=unit,
-            across_divisions=r.choice("across_divisions", AcrossDivisions,
-                                      default=AcrossDivisions.SUM),
+            across_divisions=r.choice(
+                "across_divisions", AcrossDivisions, default=AcrossDivisions.SUM
+            ),
             over_time=r.choice("over_time", OverTime, default=OverTime.CUMULATIVE),
             higher_is_better=r.boolean("higher_is_better", default=True),
             description=r.text("description", required=False),
@@ -379,14 +385,17 @@ SECTIONS = [
 
 
 @transaction.atomic
-def bundle_import(*, data: dict[str, Any], acting_user: Any, dry_run: bool = False
-                  ) -> ImportReport:
+def bundle_import(*, data: dict[str, Any], acting_user: Any, dry_run: bool = False) -> ImportReport:
     """Import a whole bundle or nothing. Re-importing the same bundle changes
     nothing; a changed record is updated in place (matched by its code)."""
     bundle_format = data.get("format")
     if bundle_format != BUNDLE_FORMAT:
-        raise BundleError([_("format: expected “%(expected)s”, found “%(found)s”.")
-                           % {"expected": BUNDLE_FORMAT, "found": bundle_format}])
+        raise BundleError(
+            [
+                _("format: expected “%(expected)s”, found “%(found)s”.")
+                % {"expected": BUNDLE_FORMAT, "found": bundle_format}
+            ]
+        )
     unknown = sorted(set(data) - set(SECTIONS) - {"format", "title", "division_provinces"})
     if unknown:
         raise BundleError([_("%(key)s: unknown section.") % {"key": key} for key in unknown])
@@ -422,8 +431,10 @@ def bundle_import(*, data: dict[str, Any], acting_user: Any, dry_run: bool = Fal
     if importer.errors:
         listed = importer.errors[:MAX_ERRORS_LISTED]
         if len(importer.errors) > MAX_ERRORS_LISTED:
-            listed.append(_("… and %(count)d more errors.")
-                          % {"count": len(importer.errors) - MAX_ERRORS_LISTED})
+            listed.append(
+                _("… and %(count)d more errors.")
+                % {"count": len(importer.errors) - MAX_ERRORS_LISTED}
+            )
         raise BundleError(listed)
     importer.report.dry_run = dry_run
     if dry_run:

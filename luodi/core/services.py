@@ -23,11 +23,16 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _real_user(user: Any) -> Any:
+    """The user, or None for commands and anonymous callers."""
+    return user if getattr(user, "is_authenticated", False) else None
+
+
 def audit_record(
     *, actor: Any, action: str, instance: models.Model, changes: Mapping[str, Any]
 ) -> AuditEvent:
     return AuditEvent.objects.create(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=_real_user(actor),
         action=action,
         object_type=instance._meta.label_lower,
         object_id=str(instance.pk),
@@ -50,8 +55,8 @@ def record_save(
 
     Returns the instance and what changed, as {field: [old, new]}. Nothing is
     written when nothing changed. The audit action is `<action_prefix>.created`
-    or `<action_prefix>.updated` unless `action` names it. Raises ValidationError, keyed by field name,
-    before anything is written.
+    or `<action_prefix>.updated` unless `action` names it. Raises
+    ValidationError, keyed by field name, before anything is written.
     """
     creating = instance._state.adding
     before = None if creating else type(instance)._default_manager.get(pk=instance.pk)
@@ -75,7 +80,7 @@ def record_save(
     if not changes and not m2m_changes:
         return instance, {}
 
-    instance._history_user = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    instance._history_user = _real_user(acting_user)
     action = action or f"{action_prefix}.{'created' if creating else 'updated'}"
     instance._change_reason = action
     if changes or creating:
@@ -98,5 +103,5 @@ def record_delete(*, instance: models.Model, acting_user: Any, action_prefix: st
     audit_record(
         actor=acting_user, action=f"{action_prefix}.deleted", instance=instance, changes=snapshot
     )
-    instance._history_user = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    instance._history_user = _real_user(acting_user)
     instance.delete()

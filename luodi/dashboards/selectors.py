@@ -81,9 +81,7 @@ def campaign_status(
         row["programme"]: row
         for row in projects.values("programme").annotate(
             total=Sum("total_investment"),
-            this_year=Sum(
-                "planned_investment", filter=Q(planned_investment_year=as_of.year)
-            ),
+            this_year=Sum("planned_investment", filter=Q(planned_investment_year=as_of.year)),
         )
     }
     approvals: dict[int, dict[str, int]] = defaultdict(dict)

@@ -7,6 +7,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import Q
 
 from luodi.bundles.services import ImportReport, bundle_import, bundle_read
 from luodi.core.services import audit_record
@@ -32,19 +33,40 @@ class DemoUser:
 
 # Published in the README: these accounts are for the demo only.
 DEMO_USERS = [
-    DemoUser("taskforce", "luodi-demo-2024", "150000", Role.TASK_FORCE, True,
-             "自治区专项组办公室 / region task-force office"),
-    DemoUser("hinggan", "luodi-demo-2024", "152200", Role.REPORTER, False,
-             "兴安盟填报员 / Hinggan League reporter"),
-    DemoUser("kyzq", "luodi-demo-2024", "152222", Role.REPORTER, False,
-             "科尔沁右翼中旗填报员 / Horqin Right Middle Banner reporter"),
+    DemoUser(
+        "taskforce",
+        "luodi-demo-2024",
+        "150000",
+        Role.TASK_FORCE,
+        True,
+        "自治区专项组办公室 / region task-force office",
+    ),
+    DemoUser(
+        "hinggan",
+        "luodi-demo-2024",
+        "152200",
+        Role.REPORTER,
+        False,
+        "兴安盟填报员 / Hinggan League reporter",
+    ),
+    DemoUser(
+        "kyzq",
+        "luodi-demo-2024",
+        "152222",
+        Role.REPORTER,
+        False,
+        "科尔沁右翼中旗填报员 / Horqin Right Middle Banner reporter",
+    ),
 ]
 
 
 def task_force_group_ensure() -> Group:
     """The group whose members may keep the lists in the admin."""
     group, created = Group.objects.get_or_create(name=TASK_FORCE_GROUP)
-    permissions = Permission.objects.filter(content_type__app_label__in=OFFICE_APPS)
+    permissions = Permission.objects.filter(
+        Q(content_type__app_label__in=OFFICE_APPS)
+        | Q(content_type__app_label="core", codename="view_auditevent")
+    )
     missing = permissions.exclude(pk__in=group.permissions.values("pk"))
     if created or missing.exists():
         group.permissions.add(*missing)

@@ -46,6 +46,16 @@ def can_edit(user, division: Division) -> bool:
     )
 
 
+def can_edit_campaign_wide(user) -> bool:
+    """Records that belong to no division (the plan, the policy ledger) are kept
+    by those who may edit a top-level division."""
+    if sees_everything(user):
+        return True
+    if not user.is_authenticated:
+        return False
+    return any(m.division.parent_id is None and m.role in EDITING_ROLES for m in _memberships(user))
+
+
 def home_divisions(user) -> list[Division]:
     """The top divisions of a user's scope, for headings and region-level targets."""
     if sees_everything(user):

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from luodi.core.services import record_save
+from luodi.core.services import record_delete, record_save
 
 from .choices import DepartmentKind, Level, Role
 from .models import Department, Division, Membership
@@ -79,8 +79,10 @@ def divisions_load(*, province_code: str, acting_user: Any = None) -> DivisionLo
     code = province_code.strip()
     if len(code) != 6 or not code.isdigit() or not code.endswith("0000"):
         raise ValidationError(
-            {"province_code": _("“%(code)s” is not a province code (6 digits ending in 0000).")
-             % {"code": province_code}}
+            {
+                "province_code": _("“%(code)s” is not a province code (6 digits ending in 0000).")
+                % {"code": province_code}
+            }
         )
     if code not in DIVISION_DATA:
         raise ValidationError(
@@ -138,18 +140,36 @@ def department_save(
     )
 
 
-def membership_grant(
-    *, user: Any, division: Division, role: str, acting_user: Any
-) -> Membership:
+def membership_save(
+    *,
+    membership: Membership | None = None,
+    user: Any,
+    division: Division,
+    role: str,
+    acting_user: Any,
+) -> tuple[Membership, dict]:
     if role not in Role.values:
         raise ValidationError({"role": _("Unknown role “%(role)s”.") % {"role": role}})
-    existing = Membership.objects.filter(user=user, division=division, role=role).first()
-    if existing:
-        return existing
-    membership, _changes = record_save(
-        instance=Membership(),
+    return record_save(
+        instance=membership or Membership(),
         fields={"user": user, "division": division, "role": role},
         acting_user=acting_user,
         action_prefix="divisions.membership",
     )
+
+
+def membership_grant(*, user: Any, division: Division, role: str, acting_user: Any) -> Membership:
+    """Give a user a role in a division, unless they already have it."""
+    existing = Membership.objects.filter(user=user, division=division, role=role).first()
+    if existing:
+        return existing
+    membership, _changes = membership_save(
+        user=user, division=division, role=role, acting_user=acting_user
+    )
     return membership
+
+
+def membership_revoke(*, membership: Membership, acting_user: Any) -> None:
+    record_delete(
+        instance=membership, acting_user=acting_user, action_prefix="divisions.membership"
+    )

@@ -172,7 +172,9 @@ class Indicator(TimeStampedModel):
         default=AcrossDivisions.SUM,
     )
     over_time = models.CharField(
-        _("combined over time as"), max_length=12, choices=OverTime.choices,
+        _("combined over time as"),
+        max_length=12,
+        choices=OverTime.choices,
         default=OverTime.CUMULATIVE,
     )
     higher_is_better = models.BooleanField(_("higher is better"), default=True)

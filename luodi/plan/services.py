@@ -76,7 +76,12 @@ def workstream_save(
 
 
 def unit_save(
-    *, unit: Unit | None = None, symbol: str, name: str, dimension: str, factor: Decimal,
+    *,
+    unit: Unit | None = None,
+    symbol: str,
+    name: str,
+    dimension: str,
+    factor: Decimal,
     acting_user: Any,
 ) -> tuple[Unit, dict]:
     return record_save(

@@ -19,8 +19,9 @@ def unit_by_symbol(symbol: str) -> Unit:
 def parse_decimal(raw: Any) -> Decimal:
     if isinstance(raw, bool) or raw is None or isinstance(raw, float):
         # Floats are refused: 0.1 has no exact binary form and targets must be exact.
-        raise ValidationError(_("“%(value)s” is not a number; write it as a string or integer.")
-                              % {"value": raw})
+        raise ValidationError(
+            _("“%(value)s” is not a number; write it as a string or integer.") % {"value": raw}
+        )
     try:
         value = Decimal(str(raw).strip().replace(",", ""))
     except InvalidOperation as error:
@@ -51,13 +52,14 @@ def tidy(value: Decimal) -> Decimal:
     return value.normalize()
 
 
-def quantity_to_base(raw: Any, *, expected: Unit | None = None, default: Unit | None = None
-                     ) -> Decimal:
+def quantity_to_base(
+    raw: Any, *, expected: Unit | None = None, default: Unit | None = None
+) -> Decimal:
     """Read {"value": "1500", "unit": "万亩"} (or a bare number in `default`)."""
     if isinstance(raw, dict):
         unknown = set(raw) - {"value", "unit"}
         if unknown or "value" not in raw:
-            raise ValidationError(_("Write a quantity as {\"value\": …, \"unit\": …}."))
+            raise ValidationError(_('Write a quantity as {"value": …, "unit": …}.'))
         unit = unit_by_symbol(raw["unit"]) if "unit" in raw else default
         value = parse_decimal(raw["value"])
     else:

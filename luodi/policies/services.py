@@ -34,9 +34,7 @@ def policy_save(
 ) -> tuple[Policy, dict]:
     departments = list(issuing_departments)
     if not departments:
-        raise ValidationError(
-            {"issuing_departments": _("Name at least one issuing department.")}
-        )
+        raise ValidationError({"issuing_departments": _("Name at least one issuing department.")})
     return record_save(
         instance=policy or Policy(),
         fields={

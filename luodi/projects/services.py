@@ -74,8 +74,10 @@ def project_start(*, project: Project, started_on: date, acting_user: Any) -> Pr
     """Record that construction has started."""
     if project.phase != Phase.PRE_CONSTRUCTION:
         raise ValidationError(
-            {"phase": _("Only a project in pre-construction can start; this one is “%(phase)s”.")
-             % {"phase": project.get_phase_display()}}
+            {
+                "phase": _("Only a project in pre-construction can start; this one is “%(phase)s”.")
+                % {"phase": project.get_phase_display()}
+            }
         )
     project, _changes = record_save(
         instance=project,

@@ -57,8 +57,10 @@ class Command(BaseCommand):
             if policies["total"]:
                 write(
                     "  "
-                    + _("Policies: %(total)d (%(issued)d issued, %(planned)d planned) "
-                        "from %(ministries)d ministries")
+                    + _(
+                        "Policies: %(total)d (%(issued)d issued, %(planned)d planned) "
+                        "from %(ministries)d ministries"
+                    )
                     % policies
                 )
             projects = programme["projects"]
@@ -68,8 +70,11 @@ class Command(BaseCommand):
                     for code, count in projects["by_phase"].items()
                     if count
                 )
-                write("  " + _("Projects: %(total)d (%(phases)s)")
-                      % {"total": projects["total"], "phases": phases})
+                write(
+                    "  "
+                    + _("Projects: %(total)d (%(phases)s)")
+                    % {"total": projects["total"], "phases": phases}
+                )
                 if projects["expected_start"]:
                     years = ", ".join(
                         f"{year}: {count}" for year, count in projects["expected_start"].items()

@@ -18,8 +18,10 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from error
         self.stdout.write(
-            _("%(code)s from %(source)s: %(created)d created, %(updated)d updated, "
-              "%(unchanged)d unchanged.")
+            _(
+                "%(code)s from %(source)s: %(created)d created, %(updated)d updated, "
+                "%(unchanged)d unchanged."
+            )
             % {
                 "code": report.province_code,
                 "source": report.source,

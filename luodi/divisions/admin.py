@@ -1,0 +1,67 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from luodi.core.admin import DivisionScopedAdmin, ServiceAdmin
+
+from .choices import Level
+from .models import Department, Division, Membership
+from .services import department_save, division_save, membership_save
+
+
+class PrefectureFilter(admin.SimpleListFilter):
+    title = _("league / city")
+    parameter_name = "prefecture"
+
+    def lookups(self, request, model_admin):
+        prefectures = Division.objects.filter(level=Level.PREFECTURE, is_active=True)
+        return [(d.code, d.name) for d in prefectures.order_by("code")]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        prefecture = Division.objects.filter(code=self.value(), is_active=True).first()
+        if prefecture is None:
+            return queryset.none()
+        return queryset.filter(**{f"{self.division_path}__startswith": prefecture.path})
+
+    division_path = "path"
+
+
+@admin.register(Division)
+class DivisionAdmin(DivisionScopedAdmin):
+    service = staticmethod(division_save)
+    service_instance_kwarg = "division"
+    action_prefix = "divisions.division"
+    division_lookup = "pk"
+    list_display = ["code", "name", "level", "parent", "is_active"]
+    list_filter = ["level", "is_active", PrefectureFilter]
+    search_fields = ["code", "name"]
+    fields = ["code", "name", "level", "parent", "is_active"]
+    list_select_related = ["parent"]
+
+    def record_divisions(self, obj):
+        return [obj]
+
+
+@admin.register(Department)
+class DepartmentAdmin(ServiceAdmin):
+    service = staticmethod(department_save)
+    service_instance_kwarg = "department"
+    action_prefix = "divisions.department"
+    list_display = ["name", "kind", "division"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    fields = ["name", "kind", "division"]
+    autocomplete_fields = ["division"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(DivisionScopedAdmin):
+    service = staticmethod(membership_save)
+    service_instance_kwarg = "membership"
+    action_prefix = "divisions.membership"
+    list_display = ["user", "division", "role"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "division__name", "division__code"]
+    fields = ["user", "division", "role"]
+    list_select_related = ["user", "division"]

@@ -1,0 +1,122 @@
+from django.contrib import admin
+
+from luodi.core.admin import DivisionScopedAdmin, ServiceAdmin
+
+from .models import Campaign, Indicator, Programme, StrategicTask, Target, Unit, Workstream
+from .services import (
+    campaign_save,
+    indicator_save,
+    programme_save,
+    strategic_task_save,
+    target_save,
+    unit_save,
+    workstream_save,
+)
+
+
+@admin.register(Campaign)
+class CampaignAdmin(ServiceAdmin):
+    service = staticmethod(campaign_save)
+    service_instance_kwarg = "campaign"
+    action_prefix = "plan.campaign"
+    list_display = ["name", "year", "division", "decided_from"]
+    list_filter = ["year"]
+    search_fields = ["code", "name"]
+    fields = ["code", "name", "division", "year", "decided_by", "decided_from", "decided_until"]
+
+
+@admin.register(StrategicTask)
+class StrategicTaskAdmin(ServiceAdmin):
+    service = staticmethod(strategic_task_save)
+    service_instance_kwarg = "task"
+    action_prefix = "plan.strategic_task"
+    list_display = ["name", "campaign", "order"]
+    list_filter = ["campaign"]
+    search_fields = ["code", "name"]
+    fields = ["code", "campaign", "name", "order"]
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(ServiceAdmin):
+    service = staticmethod(programme_save)
+    service_instance_kwarg = "programme"
+    action_prefix = "plan.programme"
+    list_display = ["name", "campaign", "lead_department", "order"]
+    list_filter = ["campaign", "strategic_tasks"]
+    search_fields = ["code", "name"]
+    fields = [
+        "code",
+        "campaign",
+        "name",
+        "order",
+        "strategic_tasks",
+        "lead_department",
+        "description",
+    ]
+    filter_horizontal = ["strategic_tasks"]
+    list_select_related = ["campaign", "lead_department"]
+
+
+@admin.register(Workstream)
+class WorkstreamAdmin(ServiceAdmin):
+    service = staticmethod(workstream_save)
+    service_instance_kwarg = "workstream"
+    action_prefix = "plan.workstream"
+    list_display = ["name", "programme", "lead_department", "order"]
+    list_filter = ["programme"]
+    search_fields = ["code", "name"]
+    fields = ["code", "programme", "name", "order", "lead_department"]
+    list_select_related = ["programme", "lead_department"]
+
+
+@admin.register(Unit)
+class UnitAdmin(ServiceAdmin):
+    service = staticmethod(unit_save)
+    service_instance_kwarg = "unit"
+    action_prefix = "plan.unit"
+    list_display = ["symbol", "name", "dimension", "factor"]
+    list_filter = ["dimension"]
+    search_fields = ["symbol", "name"]
+    fields = ["symbol", "name", "dimension", "factor"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(ServiceAdmin):
+    service = staticmethod(indicator_save)
+    service_instance_kwarg = "indicator"
+    action_prefix = "plan.indicator"
+    list_display = [
+        "name",
+        "unit",
+        "programme",
+        "workstream",
+        "across_divisions",
+        "over_time",
+        "higher_is_better",
+    ]
+    list_filter = ["programme", "across_divisions", "over_time"]
+    search_fields = ["code", "name"]
+    fields = [
+        "code",
+        "name",
+        "programme",
+        "workstream",
+        "unit",
+        "across_divisions",
+        "over_time",
+        "higher_is_better",
+        "description",
+    ]
+    list_select_related = ["unit", "programme", "workstream"]
+
+
+@admin.register(Target)
+class TargetAdmin(DivisionScopedAdmin):
+    service = staticmethod(target_save)
+    service_instance_kwarg = "target"
+    action_prefix = "plan.target"
+    list_display = ["indicator", "division", "year", "value", "change_percent"]
+    list_filter = ["year", "indicator__programme", "division__level"]
+    search_fields = ["indicator__name", "division__name", "division__code"]
+    fields = ["indicator", "division", "year", "value", "change_percent", "note"]
+    list_select_related = ["indicator__unit", "division"]
