@@ -3,7 +3,7 @@
 from config import env
 
 from .base import *  # noqa: F403
-from .base import sqlite_database
+from .base import MIDDLEWARE, sqlite_database
 
 DEBUG = False
 SECRET_KEY = "luodi-test-key"  # noqa: S105
@@ -15,3 +15,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Tests render pages without collected static files.
+MIDDLEWARE = [name for name in MIDDLEWARE if not name.startswith("whitenoise.")]

@@ -22,14 +22,26 @@ def bundle():
         "campaigns": [{"code": "c", "name": "专项", "division": "150000", "year": 2024}],
         "programmes": [{"code": "p", "campaign": "c", "name": "工程"}],
         "policies": [
-            {"code": "p-1", "title": "政策一", "programme": "p",
-             "issuing_departments": ["国家能源局"], "planned_on": "2024-01-01"}
+            {
+                "code": "p-1",
+                "title": "政策一",
+                "programme": "p",
+                "issuing_departments": ["国家能源局"],
+                "planned_on": "2024-01-01",
+            }
         ],
         "projects": [
-            {"code": "x-1", "name": "项目一", "programme": "p", "divisions": ["150123"],
-             "total_investment": {"value": "100", "unit": "亿元"}, "listed_on": "2024-01-31",
-             "phase": "pre_construction", "expected_start_year": 2024,
-             "approvals": [{"kind": "land"}, {"kind": "environment"}]}
+            {
+                "code": "x-1",
+                "name": "项目一",
+                "programme": "p",
+                "divisions": ["150123"],
+                "total_investment": {"value": "100", "unit": "亿元"},
+                "listed_on": "2024-01-31",
+                "phase": "pre_construction",
+                "expected_start_year": 2024,
+                "approvals": [{"kind": "land"}, {"kind": "environment"}],
+            }
         ],
     }
 
@@ -68,24 +80,40 @@ def test_one_bad_record_refuses_the_whole_bundle(db, bundle):
 @pytest.mark.parametrize(
     ("change", "error"),
     [
-        (lambda b: b["projects"][0].update(total_investment={"value": "-5", "unit": "亿元"}),
-         "projects[0].total_investment: Ensure this value is greater than or equal to 0."),
-        (lambda b: b["projects"][0].update(total_investment={"value": "5", "unit": "斤"}),
-         "projects[0].total_investment: Unknown unit “斤”."),
-        (lambda b: b["policies"][0].update(status="issued", issued_on="2023-12-31"),
-         "policies[0].issued_on: Issued on 2023-12-31, before it was planned on 2024-01-01."),
-        (lambda b: b["policies"][0].update(planned_on="2024-02-30"),
-         "policies[0].planned_on: “2024-02-30” is not a date; write YYYY-MM-DD."),
-        (lambda b: b["policies"][0].update(plannedon="2024-01-01"),
-         "policies[0].plannedon: Unknown field."),
-        (lambda b: b["projects"][0].update(phase="begun"),
-         "projects[0].phase: “begun” is not one of: pre_construction, started, completed, "
-         "cancelled."),
-        (lambda b: b["projects"][0]["approvals"].append({"kind": "luck"}),
-         "projects[0].approvals[2].kind: “luck” is not one of: project_approval, land, "
-         "planning, environment, energy, water, forest_grassland, construction_permit, other."),
-        (lambda b: b.update(division_provinces=["990000"]),
-         "division_provinces[0]: No province has the code “990000”."),
+        (
+            lambda b: b["projects"][0].update(total_investment={"value": "-5", "unit": "亿元"}),
+            "projects[0].total_investment: Ensure this value is greater than or equal to 0.",
+        ),
+        (
+            lambda b: b["projects"][0].update(total_investment={"value": "5", "unit": "斤"}),
+            "projects[0].total_investment: Unknown unit “斤”.",
+        ),
+        (
+            lambda b: b["policies"][0].update(status="issued", issued_on="2023-12-31"),
+            "policies[0].issued_on: Issued on 2023-12-31, before it was planned on 2024-01-01.",
+        ),
+        (
+            lambda b: b["policies"][0].update(planned_on="2024-02-30"),
+            "policies[0].planned_on: “2024-02-30” is not a date; write YYYY-MM-DD.",
+        ),
+        (
+            lambda b: b["policies"][0].update(plannedon="2024-01-01"),
+            "policies[0].plannedon: Unknown field.",
+        ),
+        (
+            lambda b: b["projects"][0].update(phase="begun"),
+            "projects[0].phase: “begun” is not one of: pre_construction, started, completed, "
+            "cancelled.",
+        ),
+        (
+            lambda b: b["projects"][0]["approvals"].append({"kind": "luck"}),
+            "projects[0].approvals[2].kind: “luck” is not one of: project_approval, land, "
+            "planning, environment, energy, water, forest_grassland, construction_permit, other.",
+        ),
+        (
+            lambda b: b.update(division_provinces=["990000"]),
+            "division_provinces[0]: No province has the code “990000”.",
+        ),
     ],
 )
 def test_bad_input_names_the_record_and_field_and_saves_nothing(db, bundle, change, error):
@@ -126,9 +154,7 @@ def test_a_changed_record_is_updated_in_place_and_audited(db, bundle):
     event = AuditEvent.objects.get(action="policies.policy.updated")
     assert event.changes == {"title": ["政策一", "政策一（修订）"]}
     project = Project.objects.get(code="x-1")
-    assert list(project.approvals.values_list("kind", "granted_on")) == [
-        ("land", date(2024, 3, 1))
-    ]
+    assert list(project.approvals.values_list("kind", "granted_on")) == [("land", date(2024, 3, 1))]
     assert AuditEvent.objects.filter(action="projects.approval.deleted").count() == 1
 
 
@@ -146,9 +172,7 @@ def test_a_file_that_is_not_json_says_where(tmp_path):
     with pytest.raises(BundleError) as error:
         bundle_read(path)
 
-    assert error.value.errors == [
-        f"{path}, line 2, column 15: not valid JSON (Expecting value)."
-    ]
+    assert error.value.errors == [f"{path}, line 2, column 15: not valid JSON (Expecting value)."]
 
 
 def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path, monkeypatch):

@@ -93,8 +93,12 @@ def test_moving_a_division_moves_its_subtree(inner_mongolia, division):
     hinggan, hohhot = division("152200"), division("150100")
 
     division_save(
-        division=hinggan, code="152200", name="兴安盟", level=Level.PREFECTURE,
-        parent=hohhot, acting_user=None,
+        division=hinggan,
+        code="152200",
+        name="兴安盟",
+        level=Level.PREFECTURE,
+        parent=hohhot,
+        acting_user=None,
     )
 
     assert division("152222").is_within(hohhot)
@@ -106,8 +110,12 @@ def test_a_division_cannot_move_below_itself(inner_mongolia, division):
 
     with pytest.raises(ValidationError) as refused:
         division_save(
-            division=hinggan, code="152200", name="兴安盟", level=Level.PREFECTURE,
-            parent=division("152222"), acting_user=None,
+            division=hinggan,
+            code="152200",
+            name="兴安盟",
+            level=Level.PREFECTURE,
+            parent=division("152222"),
+            acting_user=None,
         )
 
     assert "parent" in refused.value.message_dict

@@ -76,7 +76,10 @@ def test_a_negative_target_is_refused_and_nothing_saved(sand_land, inner_mongoli
 
     with pytest.raises(ValidationError) as refused:
         target_save(
-            indicator=sand_land, division=inner_mongolia, year=2024, value=Decimal(-1),
+            indicator=sand_land,
+            division=inner_mongolia,
+            year=2024,
+            value=Decimal(-1),
             acting_user=None,
         )
 
@@ -86,11 +89,21 @@ def test_a_negative_target_is_refused_and_nothing_saved(sand_land, inner_mongoli
 
 
 def test_setting_the_same_target_again_updates_it_in_place(sand_land, inner_mongolia):
-    target_save(indicator=sand_land, division=inner_mongolia, year=2024,
-                value=Decimal("15000000"), acting_user=None)
+    target_save(
+        indicator=sand_land,
+        division=inner_mongolia,
+        year=2024,
+        value=Decimal("15000000"),
+        acting_user=None,
+    )
 
-    target, changes = target_save(indicator=sand_land, division=inner_mongolia, year=2024,
-                                  value=Decimal("16000000"), acting_user=None)
+    target, changes = target_save(
+        indicator=sand_land,
+        division=inner_mongolia,
+        year=2024,
+        value=Decimal("16000000"),
+        acting_user=None,
+    )
 
     assert Target.objects.count() == 1
     assert changes == {"value": ["15000000", "16000000"]}

@@ -45,8 +45,14 @@ def test_a_policy_issued_before_it_was_planned_is_refused(programme, ministry):
 
 def test_a_policy_needs_an_issuing_department(programme):
     with pytest.raises(ValidationError) as refused:
-        policy_save(code="p-03", title="无部门", programme=programme, issuing_departments=[],
-                    planned_on=date(2024, 1, 1), acting_user=None)
+        policy_save(
+            code="p-03",
+            title="无部门",
+            programme=programme,
+            issuing_departments=[],
+            planned_on=date(2024, 1, 1),
+            acting_user=None,
+        )
 
     assert "issuing_departments" in refused.value.message_dict
     assert Policy.objects.count() == 0
@@ -57,7 +63,9 @@ def test_issuing_a_policy_is_audited_and_its_earlier_state_kept(planned_policy, 
     before_issue = timezone.now()
 
     policy = policy_issue(
-        policy=planned_policy, issued_on=date(2024, 3, 1), document_number="发改〔2024〕1号",
+        policy=planned_policy,
+        issued_on=date(2024, 3, 1),
+        document_number="发改〔2024〕1号",
         acting_user=clerk,
     )
 
@@ -91,8 +99,13 @@ def test_saving_unchanged_values_writes_nothing(planned_policy, ministry, progra
     versions = planned_policy.history.count()
 
     _policy, changes = policy_save(
-        policy=planned_policy, code="p-01", title="支持内蒙古配套政策", programme=programme,
-        issuing_departments=[ministry], planned_on=date(2024, 1, 10), acting_user=None,
+        policy=planned_policy,
+        code="p-01",
+        title="支持内蒙古配套政策",
+        programme=programme,
+        issuing_departments=[ministry],
+        planned_on=date(2024, 1, 10),
+        acting_user=None,
     )
 
     assert changes == {}

@@ -29,8 +29,13 @@ def data_centre(programme, division):
 def test_a_negative_investment_is_refused_and_nothing_saved(programme, division):
     with pytest.raises(ValidationError) as refused:
         project_save(
-            code="bad", name="负投资项目", programme=programme, divisions=[division("150123")],
-            total_investment=Decimal("-1"), listed_on=date(2024, 1, 31), acting_user=None,
+            code="bad",
+            name="负投资项目",
+            programme=programme,
+            divisions=[division("150123")],
+            total_investment=Decimal("-1"),
+            listed_on=date(2024, 1, 31),
+            acting_user=None,
         )
 
     assert "total_investment" in refused.value.message_dict
@@ -40,8 +45,15 @@ def test_a_negative_investment_is_refused_and_nothing_saved(programme, division)
 
 def test_a_project_needs_a_division(programme):
     with pytest.raises(ValidationError) as refused:
-        project_save(code="nowhere", name="无区划项目", programme=programme, divisions=[],
-                     total_investment=Decimal(1), listed_on=date(2024, 1, 31), acting_user=None)
+        project_save(
+            code="nowhere",
+            name="无区划项目",
+            programme=programme,
+            divisions=[],
+            total_investment=Decimal(1),
+            listed_on=date(2024, 1, 31),
+            acting_user=None,
+        )
 
     assert "divisions" in refused.value.message_dict
     assert Project.objects.count() == 0
@@ -50,9 +62,14 @@ def test_a_project_needs_a_division(programme):
 def test_a_project_in_pre_construction_cannot_carry_a_start_date(programme, division):
     with pytest.raises(ValidationError) as refused:
         project_save(
-            code="odd", name="项目", programme=programme, divisions=[division("150123")],
-            total_investment=Decimal(1), listed_on=date(2024, 1, 31),
-            started_on=date(2024, 2, 1), acting_user=None,
+            code="odd",
+            name="项目",
+            programme=programme,
+            divisions=[division("150123")],
+            total_investment=Decimal(1),
+            listed_on=date(2024, 1, 31),
+            started_on=date(2024, 2, 1),
+            acting_user=None,
         )
 
     assert "started_on" in refused.value.message_dict
@@ -69,8 +86,10 @@ def test_the_phase_on_a_past_date_comes_from_the_dated_milestones(data_centre):
     assert phase_on(date(2024, 3, 18)) == Phase.STARTED
     assert not projects_as_of(date(2024, 1, 30)).filter(pk=data_centre.pk).exists()
     event = AuditEvent.objects.get(action="projects.project.started")
-    assert event.changes == {"phase": ["pre_construction", "started"],
-                             "started_on": [None, "2024-03-18"]}
+    assert event.changes == {
+        "phase": ["pre_construction", "started"],
+        "started_on": [None, "2024-03-18"],
+    }
 
 
 def test_a_started_project_cannot_start_again(data_centre):
