@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup messages demo serve test lint format clean
+.PHONY: setup messages demo serve test lint format browser clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,8 +37,17 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Browser tests drive Debian's Chromium; Playwright cannot download a browser here.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		echo "Installing Debian's chromium for the browser tests"; \
+		$$sudo apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends chromium; \
+	}
+
 # SQLite always; PostgreSQL as well when LUODI_TEST_DATABASE_URL names one.
-test: setup lint
+test: setup lint browser
 	DJANGO_SETTINGS_MODULE=config.settings.test DATABASE_URL= $(BIN)/luodi makemigrations --check --dry-run
 	DATABASE_URL= $(BIN)/pytest
 	@if [ -n "$$LUODI_TEST_DATABASE_URL" ]; then \
