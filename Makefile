@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup messages demo serve test lint format browser clean
+.PHONY: setup messages demo serve test lint format browser bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -57,3 +57,6 @@ test: setup lint browser
 
 clean:
 	rm -rf $(VENV) var
+
+bench: setup
+	$(BIN)/python bench/run.py

@@ -65,25 +65,25 @@ def campaign_status(
 
     in_scope = Project.divisions.through.objects.filter(division__in=divisions).values("project")
     projects = projects_as_of(as_of).filter(pk__in=in_scope)
+    # One pass over the projects: counts by phase and expected start year, and
+    # the investment sums, folded per programme below.
     phases: dict[int, dict[str, int]] = defaultdict(dict)
-    for row in projects.values("programme", "phase_as_of").annotate(n=Count("id")):
-        phases[row["programme"]][row["phase_as_of"]] = row["n"]
     expected: dict[int, dict[str, int]] = defaultdict(dict)
-    for row in (
-        projects.filter(phase_as_of=Phase.PRE_CONSTRUCTION)
-        .values("programme", "expected_start_year")
-        .annotate(n=Count("id"))
-        .order_by("expected_start_year")
-    ):
-        year = str(row["expected_start_year"]) if row["expected_start_year"] else "unknown"
-        expected[row["programme"]][year] = row["n"]
-    investment = {
-        row["programme"]: row
-        for row in projects.values("programme").annotate(
-            total=Sum("total_investment"),
-            this_year=Sum("planned_investment", filter=Q(planned_investment_year=as_of.year)),
-        )
-    }
+    investment: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    grouped = projects.values("programme", "phase_as_of", "expected_start_year").annotate(
+        n=Count("id"),
+        total=Sum("total_investment"),
+        this_year=Sum("planned_investment", filter=Q(planned_investment_year=as_of.year)),
+    )
+    for row in grouped.order_by("expected_start_year"):
+        programme_id, phase = row["programme"], row["phase_as_of"]
+        phases[programme_id][phase] = phases[programme_id].get(phase, 0) + row["n"]
+        if phase == Phase.PRE_CONSTRUCTION:
+            year = str(row["expected_start_year"] or "unknown")
+            expected[programme_id][year] = row["n"]
+        for key in ("total", "this_year"):
+            if row[key] is not None:
+                investment[programme_id][key] = investment[programme_id].get(key, 0) + row[key]
     approvals: dict[int, dict[str, int]] = defaultdict(dict)
     open_approvals = ProjectApproval.objects.filter(
         Q(granted_on__isnull=True) | Q(granted_on__gt=as_of),
@@ -131,7 +131,7 @@ def campaign_status(
     for programme in programmes:
         counts = policy_counts.get(programme.pk, {"total": 0, "issued": 0})
         by_phase = {phase.value: phases[programme.pk].get(phase.value, 0) for phase in Phase}
-        money = investment.get(programme.pk, {})
+        money = investment[programme.pk]
         rows.append(
             {
                 "code": programme.code,

@@ -1,14 +1,19 @@
+import importlib
+
 import pytest
+from django.apps import apps
 
 from luodi.demo.services import demo_load
 
-# serialized_rollback restores the units the data migration wrote, which the
-# flush after each transactional test would otherwise remove.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
+standard_units = importlib.import_module("luodi.plan.migrations.0002_standard_units")
 
 
 @pytest.fixture
 def served_demo(live_server):
+    # The live server needs committed data, so these tests flush the database
+    # after each one, and with it the units the data migration wrote.
+    standard_units.add_units(apps, None)
     demo_load()
     return live_server.url
 

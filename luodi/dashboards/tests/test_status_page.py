@@ -121,7 +121,7 @@ def test_the_page_costs_the_same_queries_however_many_projects(
     client = login("taskforce")
     client.get(STATUS)  # warm the session and membership caches of this client
 
-    with django_assert_num_queries(14) as before:
+    with django_assert_num_queries(12) as before:
         client.get(STATUS, {"as_of": "2024-03-18"})
     landing = Project.objects.first().programme
     for n in range(20):
@@ -146,3 +146,12 @@ def test_the_office_manages_the_lists_but_reporters_do_not(login, demo):
     response = reporter.get(reverse("admin:projects_project_changelist"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_a_browser_asking_for_english_still_gets_chinese_until_the_user_switches(client, db):
+    asked = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    client.post(reverse("set_language"), {"language": "en", "next": reverse("login")})
+    switched = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="zh-CN")
+
+    assert "登录落地" in asked.content.decode()
+    assert "Log in to luodi" in switched.content.decode()
