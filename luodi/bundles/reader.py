@@ -1,10 +1,12 @@
 """Reading one record of a bundle: typed fields, references by natural key,
 and errors that say which field of which record is wrong."""
 
+from __future__ import annotations
+
 from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, overload
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -49,10 +51,14 @@ class Record:
             raise FieldError(key, _("Expected text."))
         return str(value).strip()
 
-    def integer(self, key: str, *, required: bool = True, default: int | None = None) -> int | None:
+    @overload
+    def integer(self, key: str, *, required: Literal[True] = ...) -> int: ...
+    @overload
+    def integer(self, key: str, *, required: Literal[False]) -> int | None: ...
+    def integer(self, key: str, *, required: bool = True) -> int | None:
         value = self._raw(key, required)
         if value is None:
-            return default
+            return None
         if isinstance(value, bool) or not isinstance(value, int | str):
             raise FieldError(key, _("Expected a whole number."))
         try:
@@ -68,6 +74,10 @@ class Record:
             raise FieldError(key, _("Expected true or false."))
         return value
 
+    @overload
+    def decimal(self, key: str, *, required: Literal[True] = ...) -> Decimal: ...
+    @overload
+    def decimal(self, key: str, *, required: Literal[False]) -> Decimal | None: ...
     def decimal(self, key: str, *, required: bool = True) -> Decimal | None:
         value = self._raw(key, required)
         if value is None:
@@ -77,6 +87,10 @@ class Record:
         except ValidationError as error:
             raise FieldError(key, " ".join(error.messages)) from error
 
+    @overload
+    def date(self, key: str, *, required: Literal[True] = ...) -> date: ...
+    @overload
+    def date(self, key: str, *, required: Literal[False]) -> date | None: ...
     def date(self, key: str, *, required: bool = True) -> date | None:
         value = self._raw(key, required)
         if value is None:
@@ -102,6 +116,10 @@ class Record:
             )
         return value
 
+    @overload
+    def quantity(self, key: str, *, required: Literal[True] = ..., **kwargs: Any) -> Decimal: ...
+    @overload
+    def quantity(self, key: str, *, required: Literal[False], **kwargs: Any) -> Decimal | None: ...
     def quantity(self, key: str, *, required: bool = True, **kwargs: Any) -> Decimal | None:
         value = self._raw(key, required)
         if value is None:
@@ -125,6 +143,14 @@ class Record:
         value = self.decimal(key)
         return to_base(value, unit)
 
+    @overload
+    def ref(
+        self, key: str, lookup: Callable[[str], T | None], *, required: Literal[True] = ...
+    ) -> T: ...
+    @overload
+    def ref(
+        self, key: str, lookup: Callable[[str], T | None], *, required: Literal[False]
+    ) -> T | None: ...
     def ref(
         self, key: str, lookup: Callable[[str], T | None], *, required: bool = True
     ) -> T | None:
@@ -152,7 +178,7 @@ class Record:
             found.append(match)
         return found
 
-    def records(self, key: str) -> list["Record"]:
+    def records(self, key: str) -> list[Record]:
         value = self._raw(key, False)
         if value is None:
             return []

@@ -198,7 +198,7 @@ class _Importer:
             code=code,
             campaign=r.ref("campaign", self.campaign),
             name=r.text("name"),
-            order=r.integer("order", required=False, default=0),
+            order=r.integer("order", required=False) or 0,
             acting_user=self.user,
         )
         self.report.count("strategic_tasks", existed=existing is not None, changes=changes)
@@ -211,7 +211,7 @@ class _Importer:
             code=code,
             campaign=r.ref("campaign", self.campaign),
             name=r.text("name"),
-            order=r.integer("order", required=False, default=0),
+            order=r.integer("order", required=False) or 0,
             strategic_tasks=r.refs("strategic_tasks", self.task),
             lead_department=r.ref("lead_department", self.department, required=False),
             description=r.text("description", required=False),
@@ -227,7 +227,7 @@ class _Importer:
             code=code,
             programme=r.ref("programme", self.programme),
             name=r.text("name"),
-            order=r.integer("order", required=False, default=0),
+            order=r.integer("order", required=False) or 0,
             lead_department=r.ref("lead_department", self.department, required=False),
             acting_user=self.user,
         )

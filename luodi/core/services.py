@@ -28,6 +28,12 @@ def _real_user(user: Any) -> Any:
     return user if getattr(user, "is_authenticated", False) else None
 
 
+def _mark_history(instance: models.Model, acting_user: Any, action: str) -> None:
+    """Tell django-simple-history who made the next change to `instance`, and why."""
+    setattr(instance, "_history_user", _real_user(acting_user))  # noqa: B010
+    setattr(instance, "_change_reason", action)  # noqa: B010
+
+
 def audit_record(
     *, actor: Any, action: str, instance: models.Model, changes: Mapping[str, Any]
 ) -> AuditEvent:
@@ -80,9 +86,8 @@ def record_save(
     if not changes and not m2m_changes:
         return instance, {}
 
-    instance._history_user = _real_user(acting_user)
     action = action or f"{action_prefix}.{'created' if creating else 'updated'}"
-    instance._change_reason = action
+    _mark_history(instance, acting_user, action)
     if changes or creating:
         instance.save()
     for name, (new_items, old_repr) in m2m_changes.items():
@@ -103,5 +108,5 @@ def record_delete(*, instance: models.Model, acting_user: Any, action_prefix: st
     audit_record(
         actor=acting_user, action=f"{action_prefix}.deleted", instance=instance, changes=snapshot
     )
-    instance._history_user = _real_user(acting_user)
+    _mark_history(instance, acting_user, f"{action_prefix}.deleted")
     instance.delete()

@@ -1,6 +1,7 @@
 """Writes to the plan: campaigns, tasks, programmes, workstreams, indicators, targets."""
 
 from collections.abc import Iterable
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -9,26 +10,50 @@ from django.db import transaction
 from luodi.core.services import record_save
 from luodi.divisions.models import Department, Division
 
+from .choices import AcrossDivisions, OverTime
 from .models import Campaign, Indicator, Programme, StrategicTask, Target, Unit, Workstream
 
 
 def campaign_save(
-    *, campaign: Campaign | None = None, acting_user: Any, **fields: Any
+    *,
+    campaign: Campaign | None = None,
+    code: str,
+    name: str,
+    division: Division,
+    year: int,
+    decided_by: str = "",
+    decided_from: date | None = None,
+    decided_until: date | None = None,
+    acting_user: Any,
 ) -> tuple[Campaign, dict]:
     return record_save(
         instance=campaign or Campaign(),
-        fields=fields,
+        fields={
+            "code": code,
+            "name": name,
+            "division": division,
+            "year": year,
+            "decided_by": decided_by,
+            "decided_from": decided_from,
+            "decided_until": decided_until,
+        },
         acting_user=acting_user,
         action_prefix="plan.campaign",
     )
 
 
 def strategic_task_save(
-    *, task: StrategicTask | None = None, acting_user: Any, **fields: Any
+    *,
+    task: StrategicTask | None = None,
+    code: str,
+    campaign: Campaign,
+    name: str,
+    order: int = 0,
+    acting_user: Any,
 ) -> tuple[StrategicTask, dict]:
     return record_save(
         instance=task or StrategicTask(),
-        fields=fields,
+        fields={"code": code, "campaign": campaign, "name": name, "order": order},
         acting_user=acting_user,
         action_prefix="plan.strategic_task",
     )
@@ -38,13 +63,25 @@ def strategic_task_save(
 def programme_save(
     *,
     programme: Programme | None = None,
+    code: str,
+    campaign: Campaign,
+    name: str,
+    order: int = 0,
     strategic_tasks: Iterable[StrategicTask] = (),
+    lead_department: Department | None = None,
+    description: str = "",
     acting_user: Any,
-    **fields: Any,
 ) -> tuple[Programme, dict]:
     return record_save(
         instance=programme or Programme(),
-        fields=fields,
+        fields={
+            "code": code,
+            "campaign": campaign,
+            "name": name,
+            "order": order,
+            "lead_department": lead_department,
+            "description": description,
+        },
         m2m={"strategic_tasks": strategic_tasks},
         acting_user=acting_user,
         action_prefix="plan.programme",
@@ -93,11 +130,32 @@ def unit_save(
 
 
 def indicator_save(
-    *, indicator: Indicator | None = None, acting_user: Any, **fields: Any
+    *,
+    indicator: Indicator | None = None,
+    code: str,
+    name: str,
+    programme: Programme,
+    unit: Unit,
+    workstream: Workstream | None = None,
+    across_divisions: str = AcrossDivisions.SUM,
+    over_time: str = OverTime.CUMULATIVE,
+    higher_is_better: bool = True,
+    description: str = "",
+    acting_user: Any,
 ) -> tuple[Indicator, dict]:
     return record_save(
         instance=indicator or Indicator(),
-        fields=fields,
+        fields={
+            "code": code,
+            "name": name,
+            "programme": programme,
+            "unit": unit,
+            "workstream": workstream,
+            "across_divisions": across_divisions,
+            "over_time": over_time,
+            "higher_is_better": higher_is_better,
+            "description": description,
+        },
         acting_user=acting_user,
         action_prefix="plan.indicator",
     )

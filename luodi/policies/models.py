@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -57,7 +59,7 @@ class Policy(TimeStampedModel):
         return self.title
 
     def clean(self) -> None:
-        errors = {}
+        errors: dict[str, Any] = {}
         if self.status == PolicyStatus.ISSUED and self.issued_on is None:
             errors["issued_on"] = _("An issued policy needs the date it was issued.")
         if self.status == PolicyStatus.PLANNED and self.issued_on is not None:

@@ -1,4 +1,5 @@
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -94,7 +95,7 @@ class Project(TimeStampedModel):
         return self.name
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         # A project may already be under construction when it is listed, with
         # its start date unknown: it then counts as started from `listed_on`.
         if self.phase == Phase.PRE_CONSTRUCTION and self.started_on is not None:
