@@ -5,12 +5,14 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from luodi.actions.models import Event
 from luodi.core.models import AuditEvent
 from luodi.demo.services import task_force_group_ensure
 from luodi.divisions.choices import Role
 from luodi.divisions.models import Division
 from luodi.divisions.services import membership_grant
 from luodi.policies.models import Policy
+from luodi.policies.services import policy_save
 from luodi.projects.models import Project
 
 CHANGELISTS = [
@@ -80,6 +82,7 @@ def test_an_admin_edit_goes_through_the_service_and_is_audited(office):
         "issued_on": "2024-03-20",
         "is_sample": "on",
         "note": "",
+        "loaded_version": policy.updated_at.isoformat(),
     }
 
     response = office.post(reverse("admin:policies_policy_change", args=[policy.pk]), data)
@@ -138,17 +141,13 @@ def test_a_league_clerk_sees_only_their_league(league_clerk, demo_bundle):
     assert response.context["cl"].result_count == expected
 
 
-def test_a_league_clerk_cannot_open_or_change_another_leagues_project(league_clerk):
+def test_a_league_clerk_cannot_open_another_leagues_project(league_clerk):
     data_centre = Project.objects.get(code="pl-project-02")
-    url = reverse("admin:projects_project_change", args=[data_centre.pk])
 
-    opened = league_clerk.get(url)
-    changed = league_clerk.post(url, {"name": "改名"})
+    response = league_clerk.get(reverse("admin:projects_project_change", args=[data_centre.pk]))
 
-    assert opened.status_code == 302
-    assert changed.status_code == 302
-    data_centre.refresh_from_db()
-    assert data_centre.name == "中国建设银行内蒙古和林格尔新区数据中心项目"
+    assert response.status_code == 302  # not in their list: the admin says it does not exist
+    assert response["Location"] == reverse("admin:index")
 
 
 def test_a_league_clerk_cannot_change_the_region_wide_policy_ledger(league_clerk):
@@ -161,3 +160,165 @@ def test_a_league_clerk_cannot_change_the_region_wide_policy_ledger(league_clerk
     assert response.status_code == 403
     policy.refresh_from_db()
     assert policy.title.startswith("（示例）")
+
+
+def policy_form(policy, **changes) -> dict:
+    data = {
+        "code": policy.code,
+        "title": policy.title,
+        "document_number": policy.document_number,
+        "programme": policy.programme_id,
+        "issuing_departments": [d.pk for d in policy.issuing_departments.all()],
+        "status": policy.status,
+        "planned_on": policy.planned_on.isoformat(),
+        "issued_on": policy.issued_on.isoformat() if policy.issued_on else "",
+        "is_sample": "on" if policy.is_sample else "",
+        "note": policy.note,
+        "loaded_version": policy.updated_at.isoformat(),
+    }
+    return {**data, **changes}
+
+
+def test_a_save_on_a_stale_form_is_refused_and_the_colleagues_change_kept(office):
+    policy = Policy.objects.get(code="pl-policy-30")
+    opened = policy_form(policy, title="我的标题")
+    policy_save(
+        policy=policy,
+        code=policy.code,
+        title="同事的标题",
+        programme=policy.programme,
+        issuing_departments=policy.issuing_departments.all(),
+        planned_on=policy.planned_on,
+        is_sample=True,
+        acting_user=None,
+    )
+
+    response = office.post(reverse("admin:policies_policy_change", args=[policy.pk]), opened)
+
+    assert response.status_code == 200
+    assert "在您打开之后，其他人修改了这条记录" in response.content.decode()
+    policy.refresh_from_db()
+    assert policy.title == "同事的标题"
+
+
+def test_a_league_clerk_cannot_lift_their_league_to_the_top(league_clerk):
+    hinggan = Division.objects.get(code="152200")
+
+    response = league_clerk.post(
+        reverse("admin:divisions_division_change", args=[hinggan.pk]),
+        {
+            "code": "152200",
+            "name": "兴安盟",
+            "level": "prefecture",
+            "parent": "",
+            "is_active": "on",
+            "loaded_version": hinggan.updated_at.isoformat(),
+        },
+    )
+
+    assert response.status_code == 403
+    hinggan.refresh_from_db()
+    assert hinggan.parent.code == "150000"
+
+
+def test_a_league_clerk_may_add_a_township_below_their_banners(league_clerk):
+    response = league_clerk.post(
+        reverse("admin:divisions_division_add"),
+        {
+            "code": "152222100",
+            "name": "好腰苏木镇",
+            "level": "township",
+            "parent": Division.objects.get(code="152222").pk,
+            "is_active": "on",
+        },
+    )
+
+    assert response.status_code == 302
+    township = Division.objects.get(code="152222100")
+    assert township.is_within(Division.objects.get(code="152200"))
+    assert (
+        AuditEvent.objects.get(
+            action="divisions.division.created", object_id=str(township.pk)
+        ).actor.username
+        == "hinggan-office"
+    )
+
+
+def test_a_league_clerk_cannot_read_another_leagues_history_or_the_audit_log(league_clerk):
+    data_centre = Project.objects.get(code="pl-project-02")
+
+    history = league_clerk.get(reverse("admin:projects_project_history", args=[data_centre.pk]))
+    audit_log = league_clerk.get(reverse("admin:core_auditevent_changelist"))
+
+    assert history.status_code == 403
+    assert audit_log.status_code == 403
+
+
+def test_a_project_spanning_two_leagues_is_kept_by_whoever_may_edit_both(league_clerk):
+    project = Project.objects.get(code="pl-project-02")
+    project.divisions.add(Division.objects.get(code="152222"))
+    url = reverse("admin:projects_project_change", args=[project.pk])
+
+    opened = league_clerk.get(url)
+    changed = league_clerk.post(
+        url, {"name": "改名", "divisions": [Division.objects.get(code="152222").pk]}
+    )
+
+    assert opened.status_code == 200  # visible, since part of it lies in the league
+    assert changed.status_code == 403
+    project.refresh_from_db()
+    assert project.name == "中国建设银行内蒙古和林格尔新区数据中心项目"
+    assert sorted(project.divisions.values_list("code", flat=True)) == ["150123", "152222"]
+
+
+def test_a_league_clerk_cannot_save_an_event_for_the_whole_campaign(league_clerk):
+    events = Event.objects.count()
+
+    response = league_clerk.post(
+        reverse("admin:actions_event_add"),
+        {"code": "ev-x", "kind": "other", "title": "全区活动", "starts_on": "2024-03-20"},
+    )
+
+    assert response.status_code == 200
+    assert "只有最上级的办公室可以保存不属于任何行政区划的记录" in response.content.decode()
+    assert Event.objects.count() == events
+
+
+def test_a_leader_reads_but_cannot_add_projects(client, demo):
+    leader = get_user_model().objects.create_user("leader", password="x", is_staff=True)
+    leader.groups.add(task_force_group_ensure())
+    membership_grant(
+        user=leader,
+        division=Division.objects.get(code="152200"),
+        role=Role.LEADER,
+        acting_user=None,
+    )
+    client.force_login(leader)
+    projects = Project.objects.count()
+
+    listed = client.get(reverse("admin:projects_project_changelist"))
+    added = client.post(reverse("admin:projects_project_add"), {"code": "x", "name": "x"})
+
+    assert listed.status_code == 200
+    assert added.status_code == 403
+    assert Project.objects.count() == projects
+
+
+def test_deleting_a_project_from_the_admin_audits_it_and_its_approvals(office):
+    project = Project.objects.get(code="pl-project-60")
+    kinds = sorted(project.approvals.values_list("kind", flat=True))
+
+    response = office.post(
+        reverse("admin:projects_project_delete", args=[project.pk]), {"post": "yes"}
+    )
+
+    assert response.status_code == 302
+    assert not Project.objects.filter(code="pl-project-60").exists()
+    deleted = AuditEvent.objects.filter(action="projects.approval.deleted")
+    assert sorted(e.changes["kind"][0] for e in deleted) == kinds
+    assert (
+        AuditEvent.objects.filter(
+            action="projects.project.deleted", object_id=str(project.pk)
+        ).count()
+        == 1
+    )

@@ -4,5 +4,5 @@ from config import env
 
 from .base import *  # noqa: F403
 
-DEBUG = env.DEBUG or True
+DEBUG = True
 SECRET_KEY = env.SECRET_KEY or "luodi-dev-only-key-not-for-production"  # noqa: S105

@@ -68,7 +68,6 @@ class SectionCount:
 @dataclass
 class ImportReport:
     sections: dict[str, SectionCount] = field(default_factory=dict)
-    dry_run: bool = False
 
     def count(self, section: str, *, existed: bool, changes: dict) -> None:
         counts = self.sections.setdefault(section, SectionCount())
@@ -111,6 +110,20 @@ def bundle_read(path: Path) -> dict[str, Any]:
     return data
 
 
+NATURAL_KEYS = {
+    "departments": ("name",),
+    "units": ("symbol",),
+    "targets": ("indicator", "division", "year"),
+}
+
+
+def natural_key(section: str, item: Any) -> tuple | None:
+    """What identifies a record of this section, to refuse the same record twice."""
+    if not isinstance(item, dict):
+        return None
+    return tuple(str(item.get(field)) for field in NATURAL_KEYS.get(section, ("code",)))
+
+
 class _Importer:
     def __init__(self, acting_user: Any):
         self.user = acting_user
@@ -130,8 +143,18 @@ class _Importer:
         if not isinstance(items, list):
             self.errors.append(_("%(section)s: expected a list.") % {"section": name})
             return
+        first_seen: dict[tuple, int] = {}
         for index, item in enumerate(items):
             where = f"{name}[{index}]"
+            key = natural_key(name, item)
+            if key is not None and key in first_seen:
+                self.errors.append(
+                    _("%(where)s: the same record as %(section)s[%(first)d].")
+                    % {"where": where, "section": name, "first": first_seen[key]}
+                )
+                continue
+            if key is not None:
+                first_seen[key] = index
             try:
                 with transaction.atomic():
                     record = Record(item)
@@ -320,7 +343,9 @@ class _Importer:
             note=r.text("note", required=False),
             acting_user=self.user,
         )
-        approvals_changed = self._approvals(project, r.records("approvals"))
+        approvals_changed = (
+            self._approvals(project, r.records("approvals")) if "approvals" in r.data else {}
+        )
         self.report.count(
             "projects", existed=existing is not None, changes=changes or approvals_changed
         )
@@ -332,6 +357,8 @@ class _Importer:
         for index, approval in enumerate(records):
             try:
                 kind = approval.choice("kind", ApprovalKind)
+                if kind in kinds:
+                    raise FieldError("kind", _("This approval is listed twice."))
                 kinds.add(kind)
                 _approval, changes = project_approval_save(
                     project=project,
@@ -343,6 +370,9 @@ class _Importer:
                 approval.finish()
             except FieldError as error:
                 raise FieldError(f"approvals[{index}].{error.field}", error.message) from error
+            except ValidationError as error:
+                field_name, message = next(iter(first_error(error)))
+                raise FieldError(f"approvals[{index}].{field_name}".rstrip("."), message) from error
             changed.update({kind: changes} if changes else {})
         for stale in ProjectApproval.objects.filter(project=project).exclude(kind__in=kinds):
             project_approval_delete(approval=stale, acting_user=self.user)
@@ -401,7 +431,10 @@ def bundle_import(*, data: dict[str, Any], acting_user: Any, dry_run: bool = Fal
         raise BundleError([_("%(key)s: unknown section.") % {"key": key} for key in unknown])
 
     importer = _Importer(acting_user)
-    for index, province in enumerate(data.get("division_provinces") or []):
+    provinces = data.get("division_provinces") or []
+    if not isinstance(provinces, list):
+        raise BundleError([_("division_provinces: expected a list of province codes.")])
+    for index, province in enumerate(provinces):
         try:
             loaded = divisions_load(province_code=str(province), acting_user=acting_user)
             counts = importer.report.sections.setdefault("divisions", SectionCount())
@@ -412,6 +445,9 @@ def bundle_import(*, data: dict[str, Any], acting_user: Any, dry_run: bool = Fal
             importer.errors.extend(
                 f"division_provinces[{index}]: {message}" for message in error.messages
             )
+    if importer.errors:
+        # Every later section refers to divisions: its errors would only repeat this.
+        raise BundleError(importer.errors)
     handlers = {
         "departments": importer.import_departments,
         "units": importer.import_units,
@@ -436,7 +472,6 @@ def bundle_import(*, data: dict[str, Any], acting_user: Any, dry_run: bool = Fal
                 % {"count": len(importer.errors) - MAX_ERRORS_LISTED}
             )
         raise BundleError(listed)
-    importer.report.dry_run = dry_run
     if dry_run:
         transaction.set_rollback(True)
     return importer.report

@@ -88,8 +88,9 @@ def record_save(
 
     action = action or f"{action_prefix}.{'created' if creating else 'updated'}"
     _mark_history(instance, acting_user, action)
-    if changes or creating:
-        instance.save()
+    # Saved even when only many-to-many fields changed, so `updated_at` moves
+    # and an edit made on a form loaded before this one is refused.
+    instance.save()
     for name, (new_items, old_repr) in m2m_changes.items():
         getattr(instance, name).set(new_items)
         changes[name] = [old_repr, sorted(str(item) for item in new_items)]

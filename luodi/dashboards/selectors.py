@@ -11,7 +11,7 @@ from luodi.actions.models import Event
 from luodi.divisions.choices import DepartmentKind
 from luodi.divisions.models import Division
 from luodi.plan.models import Unit
-from luodi.plan.selectors import programmes_in_order, targets_for
+from luodi.plan.selectors import campaigns_for, programmes_in_order, targets_for
 from luodi.plan.units import from_base
 from luodi.policies.models import Policy
 from luodi.policies.selectors import issued_as_of, policies_as_of
@@ -20,6 +20,7 @@ from luodi.projects.models import Project, ProjectApproval
 from luodi.projects.selectors import projects_as_of
 
 RECENT_EVENTS = 5
+UNKNOWN_YEAR = "unknown"  # key for projects whose expected start year is not given
 
 
 def _money(amount: Decimal | None, unit: Unit | None) -> dict[str, str] | None:
@@ -43,10 +44,10 @@ def campaign_status(
     `divisions` limits projects and events to a subtree (policies serve the whole
     campaign); `home` are the divisions whose own targets are shown.
     """
-    programmes = list(programmes_in_order())
+    programmes = list(programmes_in_order(campaigns_for(home)))
     money_unit = Unit.objects.filter(symbol="亿元").first()
 
-    policies = policies_as_of(as_of)
+    policies = policies_as_of(as_of).filter(programme__in=programmes)
     policy_counts = {
         row["programme"]: row
         for row in policies.values("programme").annotate(
@@ -82,7 +83,7 @@ def campaign_status(
         programme_id, phase = row["programme"], row["phase_as_of"]
         phases[programme_id][phase] = phases[programme_id].get(phase, 0) + row["n"]
         if phase == Phase.PRE_CONSTRUCTION:
-            year = str(row["expected_start_year"] or "unknown")
+            year = str(row["expected_start_year"] or UNKNOWN_YEAR)
             expected[programme_id][year] = row["n"]
         for key in ("total", "this_year"):
             if row[key] is not None:

@@ -1,12 +1,13 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from luodi.actions.choices import EventKind
 from luodi.divisions.permissions import home_divisions, visible_divisions
 from luodi.projects.choices import ApprovalKind, Phase
 
 from .forms import AsOfForm
-from .selectors import campaign_status
+from .selectors import UNKNOWN_YEAR, campaign_status
 
 
 def _labelled(programme: dict) -> dict:
@@ -17,6 +18,15 @@ def _labelled(programme: dict) -> dict:
     ]
     projects["approvals"] = [
         (ApprovalKind(code).label, count) for code, count in projects["open_approvals"].items()
+    ]
+    projects["expected"] = [
+        (
+            _("Start year not given")
+            if year == UNKNOWN_YEAR
+            else _("Expected to start in %(year)s") % {"year": year},
+            count,
+        )
+        for year, count in projects["expected_start"].items()
     ]
     for event in programme["recent_events"]:
         event["kind_label"] = EventKind(event["kind"]).label

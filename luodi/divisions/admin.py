@@ -1,10 +1,13 @@
 from django.contrib import admin
+from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from luodi.core.admin import DivisionScopedAdmin, ServiceAdmin
 
 from .choices import Level
 from .models import Department, Division, Membership
+from .permissions import can_edit, can_view, sees_everything
 from .services import department_save, division_save, membership_save
 
 
@@ -29,18 +32,39 @@ class PrefectureFilter(admin.SimpleListFilter):
 
 @admin.register(Division)
 class DivisionAdmin(DivisionScopedAdmin):
+    """A division is kept by whoever may edit its parent, so a league office
+    may add townships below its banners but cannot move or rename the league
+    (nor lift it to the top of the tree). Top-level divisions are loaded with
+    `luodi load_divisions`, or kept by a superuser."""
+
     service = staticmethod(division_save)
     service_instance_kwarg = "division"
     action_prefix = "divisions.division"
-    division_lookup = "pk"
+    division_lookup = "parent"
     list_display = ["code", "name", "level", "parent", "is_active"]
     list_filter = ["level", "is_active", PrefectureFilter]
     search_fields = ["code", "name"]
     fields = ["code", "name", "level", "parent", "is_active"]
     list_select_related = ["parent"]
 
-    def record_divisions(self, obj):
-        return [obj]
+    def scope_filter(self, visible):
+        return Q(pk__in=visible)
+
+    def may_view(self, request, obj) -> bool:
+        return can_view(request.user, obj)
+
+    def may_edit(self, request, obj) -> bool:
+        if obj.parent is None:
+            return sees_everything(request.user)
+        return can_edit(request.user, obj.parent)
+
+    def scope_error(self, request, cleaned_data):
+        parent = cleaned_data.get("parent")
+        if parent is None and not sees_everything(request.user):
+            return gettext("Only a superuser may add or move a top-level division.")
+        if parent is not None and not can_edit(request.user, parent):
+            return gettext("You may only place divisions below divisions you can edit.")
+        return None
 
 
 @admin.register(Department)

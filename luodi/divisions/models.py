@@ -1,6 +1,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -50,7 +51,7 @@ class Division(TimeStampedModel):
     )
     # A key of its own that never changes, unlike the code; the path strings the
     # keys from the root down ("/<root key>/<child key>/"), so a subtree is a prefix.
-    key = models.CharField(max_length=12, unique=True, editable=False, default=_new_key)
+    key = models.CharField(_("key"), max_length=12, unique=True, editable=False, default=_new_key)
     path = models.CharField(_("path"), max_length=255, db_index=True, editable=False)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -70,7 +71,11 @@ class Division(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.code}）"
+        return f"{self.name} {self.code}"
+
+    def clean(self) -> None:
+        if self.parent is not None and f"/{self.key}/" in self.parent.path:
+            raise ValidationError({"parent": _("A division cannot be placed below itself.")})
 
     def is_within(self, other: "Division") -> bool:
         return self.path.startswith(other.path)

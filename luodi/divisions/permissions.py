@@ -1,6 +1,13 @@
-"""Who may see and edit what: the rules, written once for pages, API and admin."""
+"""Who may see and edit what: the rules, written once for pages, API and admin.
 
-from django.db.models import QuerySet
+A membership (user, division, role) reaches the whole subtree below its division.
+Viewing needs any membership above a division; editing needs an editing role.
+Records that belong to a campaign rather than to divisions (the plan, the policy
+ledger) follow the campaign's division. Reference data shared by all campaigns
+(departments, units) is kept by editors at a top-level division.
+"""
+
+from django.db.models import Q, QuerySet
 
 from .choices import EDITING_ROLES
 from .models import Division, Membership
@@ -18,14 +25,25 @@ def sees_everything(user) -> bool:
     return bool(user.is_authenticated and user.is_superuser)
 
 
+def _roots(user, *, editing: bool) -> list[Division]:
+    return [m.division for m in _memberships(user) if not editing or m.role in EDITING_ROLES]
+
+
 def visible_divisions(user) -> QuerySet[Division]:
     """The divisions a user may see: the subtrees below their memberships."""
     if not user.is_authenticated:
         return Division.objects.none()
     if sees_everything(user):
         return Division.objects.all()
-    roots = [membership.division for membership in _memberships(user)]
-    return Division.objects.subtree_of(roots)
+    return Division.objects.subtree_of(_roots(user, editing=False))
+
+
+def editable_divisions(user) -> QuerySet[Division]:
+    if not user.is_authenticated:
+        return Division.objects.none()
+    if sees_everything(user):
+        return Division.objects.all()
+    return Division.objects.subtree_of(_roots(user, editing=True))
 
 
 def can_view(user, division: Division) -> bool:
@@ -33,7 +51,7 @@ def can_view(user, division: Division) -> bool:
         return True
     if not user.is_authenticated:
         return False
-    return any(division.is_within(m.division) for m in _memberships(user))
+    return any(division.is_within(root) for root in _roots(user, editing=False))
 
 
 def can_edit(user, division: Division) -> bool:
@@ -41,23 +59,35 @@ def can_edit(user, division: Division) -> bool:
         return True
     if not user.is_authenticated:
         return False
-    return any(
-        division.is_within(m.division) and m.role in EDITING_ROLES for m in _memberships(user)
-    )
+    return any(division.is_within(root) for root in _roots(user, editing=True))
+
+
+def can_edit_any(user) -> bool:
+    return sees_everything(user) or bool(user.is_authenticated and _roots(user, editing=True))
 
 
 def can_edit_campaign_wide(user) -> bool:
-    """Records that belong to no division (the plan, the policy ledger) are kept
-    by those who may edit a top-level division."""
+    """Reference data shared by every campaign is kept by editors at a
+    top-level division."""
     if sees_everything(user):
         return True
     if not user.is_authenticated:
         return False
-    return any(m.division.parent_id is None and m.role in EDITING_ROLES for m in _memberships(user))
+    return any(root.parent_id is None for root in _roots(user, editing=True))
+
+
+def related_to_divisions(divisions: list[Division]) -> Q:
+    """Divisions at, below or above any of `divisions`: what a campaign run by
+    one of them may concern. Use as a filter on a division path field."""
+    condition = Q(pk__in=[])
+    for division in divisions:
+        ancestors = [division.path[: i + 1] for i, c in enumerate(division.path) if c == "/"]
+        condition |= Q(path__startswith=division.path) | Q(path__in=ancestors[1:])
+    return condition
 
 
 def home_divisions(user) -> list[Division]:
-    """The top divisions of a user's scope, for headings and region-level targets."""
+    """The top divisions of a user's scope, for headings and their own targets."""
     if sees_everything(user):
         return list(Division.objects.filter(parent__isnull=True, is_active=True))
     return sorted({m.division for m in _memberships(user)}, key=lambda d: d.code)

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from luodi.core.services import record_delete, record_save
+from luodi.core.services import record_save
 
 from .choices import DepartmentKind, Level, Role
 from .models import Department, Division, Membership
@@ -28,8 +28,6 @@ def division_save(
     is_active: bool = True,
 ) -> tuple[Division, dict]:
     division = division or Division()
-    if parent is not None and division.pk is not None and parent.is_within(division):
-        raise ValidationError({"parent": _("A division cannot be placed below itself.")})
     old_path = division.path
     path = (parent.path if parent else "/") + division.key + "/"
     division, changes = record_save(
@@ -167,9 +165,3 @@ def membership_grant(*, user: Any, division: Division, role: str, acting_user: A
         user=user, division=division, role=role, acting_user=acting_user
     )
     return membership
-
-
-def membership_revoke(*, membership: Membership, acting_user: Any) -> None:
-    record_delete(
-        instance=membership, acting_user=acting_user, action_prefix="divisions.membership"
-    )

@@ -1,8 +1,13 @@
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from luodi.core.admin import DivisionScopedAdmin, ServiceAdmin
+from luodi.divisions.models import Division
+from luodi.divisions.permissions import can_edit, can_edit_any, home_divisions, sees_everything
 
 from .models import Campaign, Indicator, Programme, StrategicTask, Target, Unit, Workstream
+from .selectors import campaigns_for
 from .services import (
     campaign_save,
     indicator_save,
@@ -14,8 +19,50 @@ from .services import (
 )
 
 
+class CampaignScopedAdmin(ServiceAdmin):
+    """Records of one campaign (its programmes, indicators, policy ledger):
+    seen by everyone at, under or above the campaign's division, kept by those
+    who may edit that division. `campaign_lookup` leads from the record to its
+    campaign; empty for the campaign itself."""
+
+    campaign_lookup: str = "campaign"
+
+    def _follow(self, start, steps: list[str]):
+        for step in steps:
+            start = getattr(start, step, None)
+        return start
+
+    def campaign_division(self, obj) -> Division:
+        steps = self.campaign_lookup.split("__") if self.campaign_lookup else []
+        return self._follow(obj, steps).division
+
+    def get_queryset(self, request) -> QuerySet:
+        queryset = super().get_queryset(request)
+        if sees_everything(request.user):
+            return queryset
+        campaigns = campaigns_for(home_divisions(request.user))
+        return queryset.filter(**{f"{self.campaign_lookup or 'pk'}__in": campaigns})
+
+    def may_edit(self, request, obj) -> bool:
+        return can_edit(request.user, self.campaign_division(obj))
+
+    def may_add(self, request) -> bool:
+        return can_edit_any(request.user)
+
+    def scope_error(self, request, cleaned_data):
+        if self.campaign_lookup:
+            first, *rest = self.campaign_lookup.split("__")
+            division = getattr(self._follow(cleaned_data.get(first), rest), "division", None)
+        else:
+            division = cleaned_data.get("division")
+        if division is None or can_edit(request.user, division):
+            return None
+        return gettext("You may only change the plan of a campaign your division runs.")
+
+
 @admin.register(Campaign)
-class CampaignAdmin(ServiceAdmin):
+class CampaignAdmin(CampaignScopedAdmin):
+    campaign_lookup = ""
     service = staticmethod(campaign_save)
     service_instance_kwarg = "campaign"
     action_prefix = "plan.campaign"
@@ -26,7 +73,7 @@ class CampaignAdmin(ServiceAdmin):
 
 
 @admin.register(StrategicTask)
-class StrategicTaskAdmin(ServiceAdmin):
+class StrategicTaskAdmin(CampaignScopedAdmin):
     service = staticmethod(strategic_task_save)
     service_instance_kwarg = "task"
     action_prefix = "plan.strategic_task"
@@ -37,7 +84,7 @@ class StrategicTaskAdmin(ServiceAdmin):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(ServiceAdmin):
+class ProgrammeAdmin(CampaignScopedAdmin):
     service = staticmethod(programme_save)
     service_instance_kwarg = "programme"
     action_prefix = "plan.programme"
@@ -58,7 +105,8 @@ class ProgrammeAdmin(ServiceAdmin):
 
 
 @admin.register(Workstream)
-class WorkstreamAdmin(ServiceAdmin):
+class WorkstreamAdmin(CampaignScopedAdmin):
+    campaign_lookup = "programme__campaign"
     service = staticmethod(workstream_save)
     service_instance_kwarg = "workstream"
     action_prefix = "plan.workstream"
@@ -81,7 +129,8 @@ class UnitAdmin(ServiceAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ServiceAdmin):
+class IndicatorAdmin(CampaignScopedAdmin):
+    campaign_lookup = "programme__campaign"
     service = staticmethod(indicator_save)
     service_instance_kwarg = "indicator"
     action_prefix = "plan.indicator"

@@ -188,7 +188,7 @@ class Indicator(TimeStampedModel):
         ordering = ["programme", "code"]
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.unit}）"
+        return f"{self.name} · {self.unit}"
 
 
 class Target(TimeStampedModel):

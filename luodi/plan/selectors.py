@@ -1,11 +1,23 @@
 from django.db.models import QuerySet
 
-from .models import Programme, Target
+from luodi.divisions.models import Division
+from luodi.divisions.permissions import related_to_divisions
+
+from .models import Campaign, Programme, Target
 
 
-def programmes_in_order() -> QuerySet[Programme]:
-    return Programme.objects.select_related("campaign", "lead_department").order_by(
-        "campaign__year", "campaign__code", "order", "code"
+def campaigns_for(divisions: list[Division]) -> QuerySet[Campaign]:
+    """Campaigns that concern these divisions: run at, above or below them."""
+    return Campaign.objects.filter(
+        division__in=Division.objects.filter(related_to_divisions(divisions))
+    )
+
+
+def programmes_in_order(campaigns: QuerySet[Campaign]) -> QuerySet[Programme]:
+    return (
+        Programme.objects.filter(campaign__in=campaigns)
+        .select_related("campaign", "lead_department")
+        .order_by("campaign__year", "campaign__code", "order", "code")
     )
 
 

@@ -1,13 +1,14 @@
 from django.contrib import admin
 
-from luodi.core.admin import ServiceAdmin
+from luodi.plan.admin import CampaignScopedAdmin
 
 from .models import Policy
 from .services import policy_save
 
 
 @admin.register(Policy)
-class PolicyAdmin(ServiceAdmin):
+class PolicyAdmin(CampaignScopedAdmin):
+    campaign_lookup = "programme__campaign"
     service = staticmethod(policy_save)
     service_instance_kwarg = "policy"
     action_prefix = "policies.policy"

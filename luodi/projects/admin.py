@@ -1,13 +1,22 @@
+from decimal import Decimal
+
 from django.contrib import admin
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from luodi.core.admin import DivisionScopedAdmin
 from luodi.divisions.admin import PrefectureFilter
-from luodi.plan.units import from_base, unit_by_symbol
+from luodi.plan.units import tidy
 
 from .models import Project, ProjectApproval
-from .services import project_approval_delete, project_approval_save, project_save
+from .services import (
+    project_approval_delete,
+    project_approval_save,
+    project_delete,
+    project_save,
+)
+
+YI = Decimal(100_000_000)  # 1 亿元 in 元, by definition
 
 
 class ProjectPrefectureFilter(PrefectureFilter):
@@ -84,7 +93,10 @@ class ProjectAdmin(DivisionScopedAdmin):
     def investment_display(self, obj):
         if obj.total_investment is None:
             return "—"
-        return from_base(obj.total_investment, unit_by_symbol("亿元"))
+        return tidy(obj.total_investment / YI)
+
+    def delete_model(self, request, obj):
+        project_delete(project=obj, acting_user=request.user)
 
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)

@@ -140,7 +140,3 @@ class ProjectApproval(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.project} · {self.get_kind_display()}"
-
-    @property
-    def is_open(self) -> bool:
-        return self.granted_on is None

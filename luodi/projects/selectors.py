@@ -1,6 +1,6 @@
 from datetime import date
 
-from django.db.models import Case, CharField, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, QuerySet, Value, When
 
 from .choices import Phase
 from .models import Project
@@ -24,8 +24,3 @@ def projects_as_of(as_of: date) -> QuerySet[Project]:
             output_field=CharField(),
         )
     )
-
-
-def projects_in_divisions(queryset: QuerySet[Project], divisions) -> QuerySet[Project]:
-    """Projects located in any of `divisions` (a subtree queryset)."""
-    return queryset.filter(Q(divisions__in=divisions)).distinct()

@@ -110,3 +110,11 @@ def project_approval_save(
 
 def project_approval_delete(*, approval: ProjectApproval, acting_user: Any) -> None:
     record_delete(instance=approval, acting_user=acting_user, action_prefix="projects.approval")
+
+
+@transaction.atomic
+def project_delete(*, project: Project, acting_user: Any) -> None:
+    """Delete a project and its approvals, each leaving an audit record."""
+    for approval in project.approvals.all():
+        project_approval_delete(approval=approval, acting_user=acting_user)
+    record_delete(instance=project, acting_user=acting_user, action_prefix="projects.project")

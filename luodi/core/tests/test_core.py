@@ -83,7 +83,7 @@ def test_sqlite_is_set_up_for_several_server_processes(tmp_path, django_db_block
 
 def test_production_settings_pass_the_deployment_checks(tmp_path):
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DJANGO_SETTINGS_MODULE": "config.settings.prod",
         "LUODI_SECRET_KEY": secrets.token_urlsafe(50),
         "LUODI_ALLOWED_HOSTS": "luodi.example.org",

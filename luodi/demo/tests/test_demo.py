@@ -170,3 +170,46 @@ def test_sample_names_are_marked_and_named_projects_are_not(demo, demo_bundle):
 
     assert samples.count() == sum(1 for p in demo_bundle["projects"] if p.get("is_sample"))
     assert all(p.name.startswith("（示例）") for p in samples)
+
+
+def test_this_years_planned_investment_is_the_railways_12_5_yi(demo):
+    landing = programme(status_on(AS_OF), "policy-landing")
+
+    assert landing["projects"]["planned_investment_this_year"] == {"value": "12.5", "unit": "亿元"}
+    assert (
+        programme(status_on(date(2025, 3, 18)), "policy-landing")["projects"][
+            "planned_investment_this_year"
+        ]
+        is None
+    )
+
+
+def test_another_provinces_campaign_stays_out_of_this_read_out(demo):
+    from luodi.divisions.services import divisions_load
+    from luodi.plan.services import campaign_save, programme_save
+
+    divisions_load(province_code="110000")
+    beijing = Division.objects.get(code="110000")
+    other, _ = campaign_save(
+        code="bj", name="北京专项", division=beijing, year=2024, acting_user=None
+    )
+    programme_save(code="bj-p", campaign=other, name="北京工程", acting_user=None)
+    region = Division.objects.get(code="150000")
+    county = Division.objects.get(code="152222")
+
+    seen_by_region = campaign_status(
+        as_of=AS_OF, divisions=Division.objects.subtree_of([region]), home=[region]
+    )
+    seen_by_county = campaign_status(
+        as_of=AS_OF, divisions=Division.objects.subtree_of([county]), home=[county]
+    )
+    seen_by_beijing = campaign_status(
+        as_of=AS_OF, divisions=Division.objects.subtree_of([beijing]), home=[beijing]
+    )
+
+    assert len(seen_by_region["programmes"]) == 6
+    assert [p["code"] for p in seen_by_county["programmes"]] == [
+        p["code"] for p in seen_by_region["programmes"]
+    ]
+    assert [p["code"] for p in seen_by_beijing["programmes"]] == ["bj-p"]
+    assert seen_by_beijing["totals"]["policies"]["total"] == 0

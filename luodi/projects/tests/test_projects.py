@@ -57,6 +57,7 @@ def test_a_project_needs_a_division(programme):
 
     assert "divisions" in refused.value.message_dict
     assert Project.objects.count() == 0
+    assert not AuditEvent.objects.filter(action__startswith="projects.").exists()
 
 
 def test_a_project_in_pre_construction_cannot_carry_a_start_date(programme, division):
@@ -100,3 +101,4 @@ def test_a_started_project_cannot_start_again(data_centre):
 
     data_centre.refresh_from_db()
     assert data_centre.started_on == date(2024, 3, 18)
+    assert AuditEvent.objects.filter(action="projects.project.started").count() == 1

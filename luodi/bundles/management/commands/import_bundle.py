@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
@@ -27,10 +28,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="check the bundle and report, save nothing"
         )
+        parser.add_argument("--user", help="user name recorded as the author of the changes")
 
-    def handle(self, *args, path: Path, dry_run: bool, **options):
+    def handle(self, *args, path: Path, dry_run: bool, user: str | None, **options):
+        acting_user = None
+        if user:
+            acting_user = get_user_model().objects.filter(username=user).first()
+            if acting_user is None:
+                raise CommandError(_("--user: no user is called “%(user)s”.") % {"user": user})
         try:
-            report = bundle_import(data=bundle_read(path), acting_user=None, dry_run=dry_run)
+            report = bundle_import(data=bundle_read(path), acting_user=acting_user, dry_run=dry_run)
         except BundleError as error:
             raise CommandError(
                 _("Nothing was imported. Fix these and try again:") + "\n" + str(error)

@@ -10,7 +10,7 @@ from luodi.divisions.models import Division
 from luodi.divisions.selectors import division_by_code
 from luodi.projects.choices import Phase
 
-from ...selectors import campaign_status
+from ...selectors import UNKNOWN_YEAR, campaign_status
 
 
 def _date(raw: str) -> date:
@@ -36,7 +36,9 @@ class Command(BaseCommand):
             try:
                 root = division_by_code(options["division"])
             except ValidationError as error:
-                raise CommandError("--division: " + "; ".join(error.messages)) from error
+                raise CommandError(
+                    _("--division: %(reason)s") % {"reason": "; ".join(error.messages)}
+                ) from error
             home = [root]
         else:
             home = list(Division.objects.active().filter(parent__isnull=True))
@@ -77,7 +79,8 @@ class Command(BaseCommand):
                 )
                 if projects["expected_start"]:
                     years = ", ".join(
-                        f"{year}: {count}" for year, count in projects["expected_start"].items()
+                        f"{_('not given') if year == UNKNOWN_YEAR else year}: {count}"
+                        for year, count in projects["expected_start"].items()
                     )
                     write("  " + _("Expected start: %(years)s") % {"years": years})
             for target in programme["targets"]:
