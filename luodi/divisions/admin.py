@@ -7,7 +7,7 @@ from luodi.core.admin import DivisionScopedAdmin, ServiceAdmin
 
 from .choices import Level
 from .models import Department, Division, Membership
-from .permissions import can_edit, can_view, sees_everything
+from .permissions import can_edit, can_view, sees_everything, visible_divisions
 from .services import department_save, division_save, membership_save
 
 
@@ -16,7 +16,7 @@ class PrefectureFilter(admin.SimpleListFilter):
     parameter_name = "prefecture"
 
     def lookups(self, request, model_admin):
-        prefectures = Division.objects.filter(level=Level.PREFECTURE, is_active=True)
+        prefectures = visible_divisions(request.user).filter(level=Level.PREFECTURE, is_active=True)
         return [(d.code, d.name) for d in prefectures.order_by("code")]
 
     def queryset(self, request, queryset):

@@ -6,6 +6,9 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
+from luodi.actions.services import event_save
+from luodi.divisions.models import Department
+from luodi.policies.services import policy_save
 from luodi.projects.models import Project
 from luodi.projects.services import project_save
 
@@ -124,6 +127,7 @@ def test_the_page_costs_the_same_queries_however_many_projects(
     with django_assert_num_queries(12) as before:
         client.get(STATUS, {"as_of": "2024-03-18"})
     landing = Project.objects.first().programme
+    ministry = Department.objects.filter(kind="national_ministry").first()
     for n in range(20):
         project_save(
             code=f"extra-{n}",
@@ -132,6 +136,23 @@ def test_the_page_costs_the_same_queries_however_many_projects(
             divisions=[division("150105")],
             total_investment=None,
             listed_on=date(2024, 1, 31),
+            acting_user=None,
+        )
+        policy_save(
+            code=f"extra-policy-{n}",
+            title=f"新增政策{n}",
+            programme=landing,
+            issuing_departments=[ministry],
+            planned_on=date(2024, 1, 2),
+            acting_user=None,
+        )
+        event_save(
+            code=f"extra-event-{n}",
+            kind="other",
+            title=f"新增活动{n}",
+            starts_on=date(2024, 3, 1),
+            programme=landing,
+            divisions=[division("150105")],
             acting_user=None,
         )
     with django_assert_num_queries(len(before.captured_queries)):
