@@ -38,14 +38,18 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# Browser tests drive Debian's Chromium; Playwright cannot download a browser here.
+# Debian packages the tests need: Chromium for the browser tests (Playwright
+# cannot download a browser here), gettext to check the translation catalogue.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v xgettext >/dev/null 2>&1 || missing="$$missing gettext"; \
+	if [ -n "$$missing" ]; then \
 		sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
-		echo "Installing Debian's chromium for the browser tests"; \
+		echo "Installing Debian packages for the tests:$$missing"; \
 		$$sudo apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends chromium; \
-	}
+		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
 
 # SQLite always; PostgreSQL as well when LUODI_TEST_DATABASE_URL names one.
 test: setup lint browser

@@ -1,19 +1,23 @@
 """The admin: the task-force office keeps the lists; every save is audited;
 a league-level clerk sees and edits only their league."""
 
+from datetime import date
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from luodi.actions.models import Event
+from luodi.actions.services import event_save
 from luodi.core.models import AuditEvent
 from luodi.demo.services import task_force_group_ensure
 from luodi.divisions.choices import Role
-from luodi.divisions.models import Division
+from luodi.divisions.models import Department, Division
 from luodi.divisions.services import membership_grant
 from luodi.policies.models import Policy
 from luodi.policies.services import policy_save
 from luodi.projects.models import Project
+from luodi.projects.services import project_save
 
 CHANGELISTS = [
     "divisions_division",
@@ -322,3 +326,64 @@ def test_deleting_a_project_from_the_admin_audits_it_and_its_approvals(office):
         ).count()
         == 1
     )
+
+
+def add_project(n, programme, hohhot, ministry):
+    project_save(
+        code=f"more-{n}",
+        name=f"项目{n}",
+        programme=programme,
+        divisions=[hohhot],
+        total_investment=None,
+        listed_on=date(2024, 1, 31),
+        acting_user=None,
+    )
+
+
+def add_policy(n, programme, hohhot, ministry):
+    policy_save(
+        code=f"more-{n}",
+        title=f"政策{n}",
+        programme=programme,
+        issuing_departments=[ministry],
+        planned_on=date(2024, 1, 2),
+        acting_user=None,
+    )
+
+
+def add_event(n, programme, hohhot, ministry):
+    event_save(
+        code=f"more-{n}",
+        kind="other",
+        title=f"活动{n}",
+        starts_on=date(2024, 3, 1),
+        programme=programme,
+        divisions=[hohhot],
+        departments=[ministry],
+        acting_user=None,
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "add"),
+    [
+        ("projects_project", add_project),
+        ("policies_policy", add_policy),
+        ("actions_event", add_event),
+    ],
+)
+def test_a_list_costs_the_same_queries_however_long_it_grows(
+    office, name, add, django_assert_max_num_queries, django_assert_num_queries
+):
+    url = reverse(f"admin:{name}_changelist")
+    office.get(url)
+    with django_assert_max_num_queries(100) as before:
+        office.get(url)
+    programme = Project.objects.first().programme
+    hohhot = Division.objects.get(code="150105")
+    ministry = Department.objects.filter(kind="national_ministry").first()
+    for n in range(15):
+        add(n, programme, hohhot, ministry)
+
+    with django_assert_num_queries(len(before.captured_queries)):
+        office.get(url)
