@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -143,7 +143,11 @@ class ServiceAdmin(SimpleHistoryAdmin):
         record_delete(instance=obj, acting_user=request.user, action_prefix=self.action_prefix)
 
     def delete_queryset(self, request, queryset):
-        for obj in queryset:
+        objects = list(queryset)
+        # The bulk action checks each object too; this keeps the rule in one place.
+        if not all(self.has_delete_permission(request, obj) for obj in objects):
+            raise PermissionDenied
+        for obj in objects:
             self.delete_model(request, obj)
 
 
