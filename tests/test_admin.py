@@ -13,11 +13,13 @@ from luodi.core.models import AuditEvent
 from luodi.demo.services import task_force_group_ensure
 from luodi.divisions.choices import Role
 from luodi.divisions.models import Department, Division
-from luodi.divisions.services import membership_grant
+from luodi.divisions.services import division_save, membership_grant
+from luodi.plan.models import Target
+from luodi.plan.services import campaign_save, programme_save
 from luodi.policies.models import Policy
 from luodi.policies.services import policy_save
 from luodi.projects.models import Project
-from luodi.projects.services import project_save
+from luodi.projects.services import project_approval_save, project_save
 
 CHANGELISTS = [
     "divisions_division",
@@ -33,7 +35,6 @@ CHANGELISTS = [
     "policies_policy",
     "projects_project",
     "actions_event",
-    "core_auditevent",
 ]
 
 
@@ -387,3 +388,181 @@ def test_a_list_costs_the_same_queries_however_long_it_grows(
 
     with django_assert_num_queries(len(before.captured_queries)):
         office.get(url)
+
+
+def test_the_audit_log_is_for_the_system_administrator_only(office, client):
+    admin_user = get_user_model().objects.create_superuser("root", password="x")
+
+    office_view = office.get(reverse("admin:core_auditevent_changelist"))
+    client.force_login(admin_user)
+    root_view = client.get(reverse("admin:core_auditevent_changelist"))
+
+    assert office_view.status_code == 403
+    assert root_view.status_code == 200
+    assert root_view.context["cl"].result_count == AuditEvent.objects.count()
+
+
+@pytest.fixture
+def hohhot_campaign(demo):
+    """A second campaign, run by Hohhot, sharing the installation."""
+    hohhot = Division.objects.get(code="150100")
+    campaign, _ = campaign_save(
+        code="hohhot-2024", name="呼和浩特专项", division=hohhot, year=2024, acting_user=None
+    )
+    programme, _ = programme_save(
+        code="hohhot-p", campaign=campaign, name="呼和浩特工程", acting_user=None
+    )
+    event_save(
+        code="hohhot-ev",
+        kind="other",
+        title="呼和浩特全市活动",
+        starts_on=date(2024, 3, 1),
+        programme=programme,
+        acting_user=None,
+    )
+    return programme
+
+
+def test_reverting_from_a_history_page_is_refused(office):
+    ministry = Department.objects.get(name="国家能源局")
+    version = ministry.history.latest().history_id
+
+    response = office.post(
+        reverse("admin:divisions_department_simple_history", args=[ministry.pk, version]),
+        {
+            "name": "改名",
+            "kind": "national_ministry",
+            "loaded_version": ministry.updated_at.isoformat(),
+        },
+    )
+
+    assert response.status_code == 403
+    ministry.refresh_from_db()
+    assert ministry.name == "国家能源局"
+
+
+def test_another_campaigns_plan_is_neither_listed_nor_readable(league_clerk, hohhot_campaign):
+    listed = league_clerk.get(reverse("admin:plan_programme_changelist"))
+    history = league_clerk.get(reverse("admin:plan_programme_history", args=[hohhot_campaign.pk]))
+    events = league_clerk.get(reverse("admin:actions_event_changelist"))
+
+    assert hohhot_campaign not in listed.context["cl"].result_list
+    assert history.status_code == 403
+    assert "hohhot-ev" not in [e.code for e in events.context["cl"].result_list]
+
+
+def test_a_project_cannot_be_put_in_another_campaigns_programme(league_clerk, hohhot_campaign):
+    projects = Project.objects.count()
+
+    response = league_clerk.post(
+        reverse("admin:projects_project_add"),
+        {
+            "code": "sneaky",
+            "name": "项目",
+            "programme": hohhot_campaign.pk,
+            "divisions": [Division.objects.get(code="152222").pk],
+            "phase": "pre_construction",
+            "listed_on": "2024-03-01",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "programme" in response.context["adminform"].form.errors
+    assert Project.objects.count() == projects
+
+
+def test_a_colleagues_approval_change_makes_the_project_form_stale(office):
+    project = Project.objects.get(code="pl-project-68")
+    approval = project.approvals.first()
+    opened_version = project.updated_at.isoformat()
+    project_approval_save(
+        approval=approval,
+        project=project,
+        kind=approval.kind,
+        granted_on=date(2024, 3, 10),
+        acting_user=None,
+    )
+
+    response = office.post(
+        reverse("admin:projects_project_change", args=[project.pk]),
+        {
+            "code": project.code,
+            "name": "改名",
+            "programme": project.programme_id,
+            "divisions": [d.pk for d in project.divisions.all()],
+            "phase": project.phase,
+            "listed_on": project.listed_on.isoformat(),
+            "loaded_version": opened_version,
+            "approvals-TOTAL_FORMS": "0",
+            "approvals-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == 200
+    project.refresh_from_db()
+    approval.refresh_from_db()
+    assert project.name != "改名"
+    assert approval.granted_on == date(2024, 3, 10)
+
+
+def test_a_division_still_used_by_projects_cannot_be_deleted(office):
+    banner = Division.objects.get(code="152222")
+    in_use = banner.projects.count()
+
+    response = office.post(
+        reverse("admin:divisions_division_delete", args=[banner.pk]), {"post": "yes"}
+    )
+
+    assert in_use > 0
+    assert response.status_code == 200
+    assert response.context["protected"]
+    assert Division.objects.filter(pk=banner.pk).exists()
+    assert banner.projects.count() == in_use
+
+
+def test_a_league_sets_its_banners_targets_but_not_its_own(league_clerk):
+    indicator = Target.objects.first().indicator
+
+    def add_target(code):
+        return league_clerk.post(
+            reverse("admin:plan_target_add"),
+            {
+                "indicator": indicator.pk,
+                "division": Division.objects.get(code=code).pk,
+                "year": "2024",
+                "value": "100",
+            },
+        )
+
+    own = add_target("152200")
+    banner = add_target("152222")
+
+    assert own.status_code == 200
+    assert "由其上级办公室设定" in own.content.decode()
+    assert banner.status_code == 302
+    assert list(
+        Target.objects.filter(division__code__startswith="1522").values_list(
+            "division__code", flat=True
+        )
+    ) == ["152222"]
+
+
+def test_moving_a_banner_audits_the_townships_it_carries(demo):
+    league, banner = Division.objects.get(code="152200"), Division.objects.get(code="152222")
+    township, _ = division_save(
+        code="152222100", name="好腰苏木镇", level="township", parent=banner, acting_user=None
+    )
+
+    division_save(
+        division=banner,
+        code="152222",
+        name=banner.name,
+        level=banner.level,
+        parent=Division.objects.get(code="150100"),
+        acting_user=None,
+    )
+
+    township.refresh_from_db()
+    assert not township.is_within(league)
+    event = AuditEvent.objects.get(action="divisions.division.subtree_moved")
+    assert event.changes == {"descendants": ["152222100"]}

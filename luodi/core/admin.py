@@ -25,7 +25,7 @@ from luodi.divisions.permissions import (
 )
 
 from .models import AuditEvent
-from .services import record_delete
+from .services import m2m_references, record_delete
 
 admin.site.site_header = _("luodi administration")
 admin.site.site_title = _("luodi")
@@ -48,9 +48,12 @@ class VersionedModelForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk:
+            # The admin runs the whole request in one transaction: the lock holds
+            # until the save commits, so two saves of the same version cannot both pass.
             stored = (
                 type(self.instance)
-                ._default_manager.filter(pk=self.instance.pk)
+                ._default_manager.select_for_update()
+                .filter(pk=self.instance.pk)
                 .values_list("updated_at", flat=True)
                 .first()
             )
@@ -128,6 +131,20 @@ class ServiceAdmin(SimpleHistoryAdmin):
 
         return ScopedForm
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Reverting a record from its history would write around the services.
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        # Many-to-many links would vanish with the record and leave records that
+        # depend on it unaudited (a project without its division): refuse instead.
+        for obj in objs:
+            protected.extend(str(other) for other in m2m_references(obj))
+        return deleted, model_count, perms_needed, protected
+
     # Writes.
 
     def save_model(self, request, obj, form, change):
@@ -166,9 +183,11 @@ class DivisionScopedAdmin(ServiceAdmin):
         queryset = super().get_queryset(request)
         if sees_everything(request.user):
             return queryset
-        return queryset.filter(self.scope_filter(visible_divisions(request.user))).distinct()
+        return queryset.filter(
+            self.scope_filter(request, visible_divisions(request.user))
+        ).distinct()
 
-    def scope_filter(self, visible: QuerySet[Division]) -> Q:
+    def scope_filter(self, request, visible: QuerySet[Division]) -> Q:
         condition = Q(**{f"{self.division_lookup}__in": visible})
         if self.divisionless_is_shared:
             condition |= Q(**{f"{self.division_lookup}__isnull": True})
@@ -233,8 +252,9 @@ class AuditEventAdmin(admin.ModelAdmin):
     readonly_fields = [field.name for field in AuditEvent._meta.fields]
 
     def has_view_permission(self, request, obj=None):
-        # The log spans every division; only the top-level office reads it.
-        return super().has_view_permission(request, obj) and can_edit_campaign_wide(request.user)
+        # The log spans every division and campaign of the installation; offices
+        # read the history of their own records instead.
+        return sees_everything(request.user)
 
     def has_add_permission(self, request):
         return False

@@ -5,7 +5,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from .models import AuditEvent
 
@@ -28,7 +30,7 @@ def _real_user(user: Any) -> Any:
     return user if getattr(user, "is_authenticated", False) else None
 
 
-def _mark_history(instance: models.Model, acting_user: Any, action: str) -> None:
+def mark_history(instance: models.Model, acting_user: Any, action: str) -> None:
     """Tell django-simple-history who made the next change to `instance`, and why."""
     setattr(instance, "_history_user", _real_user(acting_user))  # noqa: B010
     setattr(instance, "_change_reason", action)  # noqa: B010
@@ -65,7 +67,11 @@ def record_save(
     ValidationError, keyed by field name, before anything is written.
     """
     creating = instance._state.adding
-    before = None if creating else type(instance)._default_manager.get(pk=instance.pk)
+    before = (
+        None
+        if creating
+        else type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+    )
     changes: dict[str, list[Any]] = {}
     for name, value in fields.items():
         old = None if before is None else getattr(before, name)
@@ -87,7 +93,7 @@ def record_save(
         return instance, {}
 
     action = action or f"{action_prefix}.{'created' if creating else 'updated'}"
-    _mark_history(instance, acting_user, action)
+    mark_history(instance, acting_user, action)
     # Saved even when only many-to-many fields changed, so `updated_at` moves
     # and an edit made on a form loaded before this one is refused.
     instance.save()
@@ -98,16 +104,38 @@ def record_save(
     return instance, changes
 
 
+def m2m_references(instance: models.Model) -> list[models.Model]:
+    """Records that point at `instance` through a many-to-many field."""
+    found: list[models.Model] = []
+    for relation in instance._meta.related_objects:
+        accessor = relation.get_accessor_name()
+        if relation.many_to_many and accessor:
+            found.extend(getattr(instance, accessor).all())
+    return found
+
+
 @transaction.atomic
 def record_delete(*, instance: models.Model, acting_user: Any, action_prefix: str) -> None:
-    """Delete one record, keeping its last state in the audit record."""
+    """Delete one record, keeping its last state in the audit record. A record
+    that others still point at through a many-to-many field is not deleted."""
+    referenced_by = m2m_references(instance)
+    if referenced_by:
+        raise ValidationError(
+            _("“%(record)s” is still used by %(count)d other records, e.g. “%(example)s”.")
+            % {"record": instance, "count": len(referenced_by), "example": referenced_by[0]}
+        )
     snapshot = {
         field.name: [_plain(getattr(instance, field.name)), None]
         for field in instance._meta.concrete_fields
         if not field.primary_key
     }
+    for field in instance._meta.many_to_many:
+        snapshot[field.name] = [
+            sorted(str(item) for item in getattr(instance, field.name).all()),
+            None,
+        ]
     audit_record(
         actor=acting_user, action=f"{action_prefix}.deleted", instance=instance, changes=snapshot
     )
-    _mark_history(instance, acting_user, f"{action_prefix}.deleted")
+    mark_history(instance, acting_user, f"{action_prefix}.deleted")
     instance.delete()

@@ -7,7 +7,6 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from django.db.models import Q
 
 from luodi.bundles.services import ImportReport, bundle_import, bundle_read
 from luodi.core.services import audit_record
@@ -63,10 +62,7 @@ DEMO_USERS = [
 def task_force_group_ensure() -> Group:
     """The group whose members may keep the lists in the admin."""
     group, created = Group.objects.get_or_create(name=TASK_FORCE_GROUP)
-    permissions = Permission.objects.filter(
-        Q(content_type__app_label__in=OFFICE_APPS)
-        | Q(content_type__app_label="core", codename="view_auditevent")
-    )
+    permissions = Permission.objects.filter(content_type__app_label__in=OFFICE_APPS)
     missing = permissions.exclude(pk__in=group.permissions.values("pk"))
     if created or missing.exists():
         group.permissions.add(*missing)

@@ -47,7 +47,7 @@ class DivisionAdmin(DivisionScopedAdmin):
     fields = ["code", "name", "level", "parent", "is_active"]
     list_select_related = ["parent"]
 
-    def scope_filter(self, visible):
+    def scope_filter(self, request, visible):
         return Q(pk__in=visible)
 
     def may_view(self, request, obj) -> bool:
@@ -88,4 +88,5 @@ class MembershipAdmin(DivisionScopedAdmin):
     list_filter = ["role"]
     search_fields = ["user__username", "division__name", "division__code"]
     fields = ["user", "division", "role"]
+    raw_id_fields = ["user"]  # a list of every user would show names from other divisions
     list_select_related = ["user", "division"]

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from luodi.core.services import record_save
+from luodi.core.services import audit_record, mark_history, record_save
 
 from .choices import DepartmentKind, Level, Role
 from .models import Department, Division, Membership
@@ -44,11 +44,21 @@ def division_save(
         action_prefix="divisions.division",
     )
     if old_path and old_path != path:
+        moved = []
         for descendant in Division.objects.filter(path__startswith=old_path).exclude(
             pk=division.pk
         ):
             descendant.path = path + descendant.path[len(old_path) :]
+            mark_history(descendant, acting_user, "divisions.division.moved")
             descendant.save(update_fields=["path", "updated_at"])
+            moved.append(descendant.code)
+        if moved:
+            audit_record(
+                actor=acting_user,
+                action="divisions.division.subtree_moved",
+                instance=division,
+                changes={"descendants": sorted(moved)},
+            )
     return division, changes
 
 

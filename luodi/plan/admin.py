@@ -18,8 +18,43 @@ from .services import (
     workstream_save,
 )
 
+PLAN_MODELS = {
+    Campaign: "pk",
+    StrategicTask: "campaign",
+    Programme: "campaign",
+    Workstream: "programme__campaign",
+    Indicator: "programme__campaign",
+}
 
-class CampaignScopedAdmin(ServiceAdmin):
+
+def user_campaigns(request) -> QuerySet[Campaign]:
+    return campaigns_for(home_divisions(request.user))
+
+
+class PlanChoicesMixin:
+    """Offers only the user's own campaigns' plan records (programmes,
+    indicators, …) in forms, so nothing can be attached to another campaign."""
+
+    def _plan_choices(self, request, db_field, kwargs):
+        lookup = PLAN_MODELS.get(db_field.related_model)
+        if lookup and not sees_everything(request.user):
+            kwargs["queryset"] = db_field.related_model._default_manager.filter(
+                **{f"{lookup}__in": user_campaigns(request)}
+            )
+        return kwargs
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return super().formfield_for_foreignkey(  # type: ignore[misc]
+            db_field, request, **self._plan_choices(request, db_field, kwargs)
+        )
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        return super().formfield_for_manytomany(  # type: ignore[misc]
+            db_field, request, **self._plan_choices(request, db_field, kwargs)
+        )
+
+
+class CampaignScopedAdmin(PlanChoicesMixin, ServiceAdmin):
     """Records of one campaign (its programmes, indicators, policy ledger):
     seen by everyone at, under or above the campaign's division, kept by those
     who may edit that division. `campaign_lookup` leads from the record to its
@@ -40,8 +75,14 @@ class CampaignScopedAdmin(ServiceAdmin):
         queryset = super().get_queryset(request)
         if sees_everything(request.user):
             return queryset
-        campaigns = campaigns_for(home_divisions(request.user))
-        return queryset.filter(**{f"{self.campaign_lookup or 'pk'}__in": campaigns})
+        return queryset.filter(**{f"{self.campaign_lookup or 'pk'}__in": user_campaigns(request)})
+
+    def may_view(self, request, obj) -> bool:
+        # Also guards the history pages, which reach records outside get_queryset.
+        if sees_everything(request.user):
+            return True
+        division = self.campaign_division(obj)
+        return user_campaigns(request).filter(division=division).exists()
 
     def may_edit(self, request, obj) -> bool:
         return can_edit(request.user, self.campaign_division(obj))
@@ -78,7 +119,7 @@ class StrategicTaskAdmin(CampaignScopedAdmin):
     service_instance_kwarg = "task"
     action_prefix = "plan.strategic_task"
     list_display = ["name", "campaign", "order"]
-    list_filter = ["campaign"]
+    list_filter = [("campaign", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["code", "name"]
     fields = ["code", "campaign", "name", "order"]
 
@@ -89,7 +130,10 @@ class ProgrammeAdmin(CampaignScopedAdmin):
     service_instance_kwarg = "programme"
     action_prefix = "plan.programme"
     list_display = ["name", "campaign", "lead_department", "order"]
-    list_filter = ["campaign", "strategic_tasks"]
+    list_filter = [
+        ("campaign", admin.RelatedOnlyFieldListFilter),
+        ("strategic_tasks", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["code", "name"]
     fields = [
         "code",
@@ -111,7 +155,7 @@ class WorkstreamAdmin(CampaignScopedAdmin):
     service_instance_kwarg = "workstream"
     action_prefix = "plan.workstream"
     list_display = ["name", "programme", "lead_department", "order"]
-    list_filter = ["programme"]
+    list_filter = [("programme", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["code", "name"]
     fields = ["code", "programme", "name", "order", "lead_department"]
     list_select_related = ["programme", "lead_department"]
@@ -143,7 +187,11 @@ class IndicatorAdmin(CampaignScopedAdmin):
         "over_time",
         "higher_is_better",
     ]
-    list_filter = ["programme", "across_divisions", "over_time"]
+    list_filter = [
+        ("programme", admin.RelatedOnlyFieldListFilter),
+        "across_divisions",
+        "over_time",
+    ]
     search_fields = ["code", "name"]
     fields = [
         "code",
@@ -160,12 +208,27 @@ class IndicatorAdmin(CampaignScopedAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(DivisionScopedAdmin):
+class TargetAdmin(PlanChoicesMixin, DivisionScopedAdmin):
+    """A division's target is assigned from above: it is kept by whoever may
+    edit the division's parent (the top division's, by its own office)."""
+
     service = staticmethod(target_save)
     service_instance_kwarg = "target"
     action_prefix = "plan.target"
     list_display = ["indicator", "division", "year", "value", "change_percent"]
-    list_filter = ["year", "indicator__programme", "division__level"]
+    list_filter = ["year", ("indicator", admin.RelatedOnlyFieldListFilter), "division__level"]
     search_fields = ["indicator__name", "division__name", "division__code"]
     fields = ["indicator", "division", "year", "value", "change_percent", "note"]
     list_select_related = ["indicator__unit", "division"]
+
+    def _assigner(self, division: Division) -> Division:
+        return division.parent or division
+
+    def may_edit(self, request, obj) -> bool:
+        return can_edit(request.user, self._assigner(obj.division))
+
+    def scope_error(self, request, cleaned_data):
+        division = cleaned_data.get("division")
+        if division is None or can_edit(request.user, self._assigner(division)):
+            return None
+        return gettext("A division's target is set by the office above it.")

@@ -13,7 +13,12 @@ class PolicyAdmin(CampaignScopedAdmin):
     service_instance_kwarg = "policy"
     action_prefix = "policies.policy"
     list_display = ["code", "title", "status", "planned_on", "issued_on", "programme", "is_sample"]
-    list_filter = ["status", "programme", "issuing_departments__kind", "is_sample"]
+    list_filter = [
+        "status",
+        ("programme", admin.RelatedOnlyFieldListFilter),
+        "issuing_departments__kind",
+        "is_sample",
+    ]
     search_fields = ["code", "title", "document_number", "issuing_departments__name"]
     date_hierarchy = "planned_on"
     fields = [

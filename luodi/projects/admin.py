@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from luodi.core.admin import DivisionScopedAdmin
 from luodi.divisions.admin import PrefectureFilter
+from luodi.plan.admin import PlanChoicesMixin
 from luodi.plan.units import tidy
 
 from .models import Project, ProjectApproval
@@ -30,7 +31,7 @@ class ApprovalInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(DivisionScopedAdmin):
+class ProjectAdmin(PlanChoicesMixin, DivisionScopedAdmin):
     service = staticmethod(project_save)
     service_instance_kwarg = "project"
     action_prefix = "projects.project"
@@ -48,7 +49,7 @@ class ProjectAdmin(DivisionScopedAdmin):
     ]
     list_filter = [
         "phase",
-        "programme",
+        ("programme", admin.RelatedOnlyFieldListFilter),
         "expected_start_year",
         ProjectPrefectureFilter,
         "is_sample",

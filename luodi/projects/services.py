@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luodi.core.services import record_delete, record_save
@@ -89,6 +90,13 @@ def project_start(*, project: Project, started_on: date, acting_user: Any) -> Pr
     return project
 
 
+def _touch(project: Project) -> None:
+    """An approval is part of its project: changing one moves the project's
+    `updated_at`, so an edit made on a stale project form is refused."""
+    Project.objects.filter(pk=project.pk).update(updated_at=timezone.now())
+
+
+@transaction.atomic
 def project_approval_save(
     *,
     approval: ProjectApproval | None = None,
@@ -100,16 +108,22 @@ def project_approval_save(
 ) -> tuple[ProjectApproval, dict]:
     if approval is None:
         approval = ProjectApproval.objects.filter(project=project, kind=kind).first()
-    return record_save(
+    approval, changes = record_save(
         instance=approval or ProjectApproval(),
         fields={"project": project, "kind": kind, "granted_on": granted_on, "note": note},
         acting_user=acting_user,
         action_prefix="projects.approval",
     )
+    if changes:
+        _touch(project)
+    return approval, changes
 
 
+@transaction.atomic
 def project_approval_delete(*, approval: ProjectApproval, acting_user: Any) -> None:
+    project = approval.project
     record_delete(instance=approval, acting_user=acting_user, action_prefix="projects.approval")
+    _touch(project)
 
 
 @transaction.atomic
