@@ -566,3 +566,15 @@ def test_moving_a_banner_audits_the_townships_it_carries(demo):
     assert not township.is_within(league)
     event = AuditEvent.objects.get(action="divisions.division.subtree_moved")
     assert event.changes == {"descendants": ["152222100"]}
+
+
+def test_open_approvals_are_counted_once_for_a_project_in_several_banners(league_clerk):
+    project = Project.objects.get(code="pl-project-68")
+    project.divisions.add(*Division.objects.filter(code__in=["152222", "152201"]))
+    open_count = project.approvals.filter(granted_on__isnull=True).count()
+
+    response = league_clerk.get(reverse("admin:projects_project_changelist"))
+
+    listed = {p.code: p.open_approval_count for p in response.context["cl"].result_list}
+    assert open_count > 0
+    assert listed["pl-project-68"] == open_count
