@@ -183,9 +183,12 @@ class DivisionScopedAdmin(ServiceAdmin):
         queryset = super().get_queryset(request)
         if sees_everything(request.user):
             return queryset
-        return queryset.filter(
+        # A subquery rather than a join, so counts annotated on the list are not
+        # multiplied by the number of divisions a record lies in.
+        in_scope = self.model._default_manager.filter(
             self.scope_filter(request, visible_divisions(request.user))
-        ).distinct()
+        )
+        return queryset.filter(pk__in=in_scope.values("pk"))
 
     def scope_filter(self, request, visible: QuerySet[Division]) -> Q:
         condition = Q(**{f"{self.division_lookup}__in": visible})

@@ -82,7 +82,9 @@ class ProjectAdmin(PlanChoicesMixin, DivisionScopedAdmin):
             super()
             .get_queryset(request)
             .annotate(
-                open_approval_count=Count("approvals", filter=Q(approvals__granted_on__isnull=True))
+                open_approval_count=Count(
+                    "approvals", filter=Q(approvals__granted_on__isnull=True), distinct=True
+                )
             )
         )
 
