@@ -176,3 +176,14 @@ def test_a_browser_asking_for_english_still_gets_chinese_until_the_user_switches
 
     assert "登录落地" in asked.content.decode()
     assert "Log in to luodi" in switched.content.decode()
+
+
+def test_repeated_wrong_passwords_lock_the_user_name_for_a_while(client, demo):
+    for _attempt in range(5):
+        client.post(reverse("login"), {"username": "taskforce", "password": "guess"})
+
+    locked = client.post(reverse("login"), {"username": "taskforce", "password": "luodi-demo-2024"})
+
+    assert locked.status_code == 429
+    assert "登录失败次数过多" in locked.content.decode()
+    assert "_auth_user_id" not in client.session

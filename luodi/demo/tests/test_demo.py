@@ -8,6 +8,7 @@ from io import StringIO
 
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from conftest import AS_OF
 from luodi.actions.models import Event
@@ -159,7 +160,11 @@ def test_the_demo_users_can_log_in_with_their_roles(demo):
         ("hinggan", "152200", "reporter"),
         ("kyzq", "152222", "reporter"),
     ]:
-        user = authenticate(username=username, password="luodi-demo-2024")
+        user = authenticate(
+            RequestFactory().post("/accounts/login/"),
+            username=username,
+            password="luodi-demo-2024",
+        )
         assert user is not None
         membership = Membership.objects.get(user=user)
         assert (membership.division.code, membership.role) == (code, role)
