@@ -7,8 +7,10 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -131,7 +133,49 @@ class ServiceAdmin(SimpleHistoryAdmin):
 
         return ScopedForm
 
+    # Outside one's scope a record does not exist: 404, never 403, so that its
+    # existence is not leaked.
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        raise Http404
+
+    def _reachable(self, request, object_id) -> bool:
+        """In the user's list, or (once deleted) viewable in its last version."""
+        if self._in_scope(request, object_id):
+            return True
+        history = getattr(self.model, "history", None)
+        if history is None or not str(object_id).isdigit():
+            return False
+        last = history.filter(id=object_id).order_by("-history_date").first()
+        return last is not None and self.has_view_permission(request, last.instance)
+
+    def _in_scope(self, request, object_id) -> bool:
+        try:
+            return self.get_queryset(request).filter(pk=object_id).exists()
+        except (ValueError, ValidationError):
+            return False  # not even a valid key
+
+    def _in_scope_or_404(self, request, object_id) -> None:
+        if not self._in_scope(request, unquote(object_id)):
+            raise Http404
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Django checks the permission before it looks the record up: look first.
+        self._in_scope_or_404(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        self._in_scope_or_404(request, object_id)
+        return super().delete_view(request, object_id, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        if not self._reachable(request, unquote(object_id)):
+            raise Http404
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if not self._reachable(request, unquote(object_id)):
+            raise Http404
         # Reverting a record from its history would write around the services.
         if request.method == "POST":
             raise PermissionDenied

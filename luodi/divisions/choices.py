@@ -17,10 +17,10 @@ class DepartmentKind(models.TextChoices):
 
 
 class Role(models.TextChoices):
-    TASK_FORCE = "task_force", _("Task-force office")
+    TASK_FORCE = "task_force", _("Task-force administrator")
     REPORTER = "reporter", _("Reporter")
     APPROVER = "approver", _("Approver")
-    LEADER = "leader", _("Leader")
+    VIEWER = "viewer", _("Viewer (leaders)")
 
 
 EDITING_ROLES = frozenset({Role.TASK_FORCE, Role.REPORTER, Role.APPROVER})

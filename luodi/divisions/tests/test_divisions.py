@@ -125,7 +125,7 @@ def test_a_division_cannot_move_below_itself(inner_mongolia, division):
 def test_a_reporter_sees_and_edits_only_their_subtree(inner_mongolia, division, make_user):
     league_reporter = make_user("hinggan", "152200", Role.REPORTER)
     county_reporter = make_user("kyzq", "152222", Role.REPORTER)
-    leader = make_user("leader", "152200", Role.LEADER)
+    leader = make_user("leader", "152200", Role.VIEWER)
 
     assert visible_divisions(league_reporter).count() == 7
     assert can_edit(league_reporter, division("152222"))

@@ -1,0 +1,246 @@
+"""Who reaches what: every route × role × how the record relates to the user.
+
+The expectations come from the GB/T 2260 codes alone (a county's code starts
+with its league's four digits, a league's with its province's two), not from
+luodi's own scope code. A route or a model added without a place here fails
+`test_every_route_has_a_place_in_the_matrix`.
+"""
+
+from datetime import date
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from luodi.demo.services import task_force_group_ensure
+from luodi.divisions.choices import Role
+from luodi.divisions.models import Division
+from luodi.divisions.services import divisions_load, membership_grant
+from luodi.plan.models import Programme
+from luodi.plan.services import campaign_save, programme_save
+from luodi.projects.models import Project
+from luodi.projects.services import project_save
+
+# How each registered model is scoped; a new model must be placed here.
+SCOPE_OF_MODEL = {
+    "divisions.division": "division tree (kept from the parent)",
+    "divisions.membership": "division",
+    "divisions.department": "reference data",
+    "plan.unit": "reference data",
+    "plan.campaign": "campaign",
+    "plan.strategictask": "campaign",
+    "plan.programme": "campaign",
+    "plan.workstream": "campaign",
+    "plan.indicator": "campaign",
+    "plan.target": "division (set from above)",
+    "policies.policy": "campaign",
+    "projects.project": "division",
+    "actions.event": "division, or campaign when it has none",
+    "core.auditevent": "superuser only",
+    "auth.user": "superuser only",
+    "auth.group": "superuser only",
+    "axes.accessattempt": "superuser only",
+    "axes.accessfailurelog": "superuser only",
+    "axes.accesslog": "superuser only",
+}
+# Pages outside the admin, and who may open them.
+PAGES = {
+    "login": "anyone",
+    "logout": "anyone (POST)",
+    "set_language": "anyone (POST)",
+    "dashboards:status": "logged in; figures scoped to the user's divisions",
+}
+
+# The divisions a record may lie in, named by their relation to league 152200.
+RELATIONS = {
+    "own": "152200",
+    "child": "152222",
+    "sibling": "150105",
+    "parent": "150000",
+    "unrelated": "110101",
+}
+USERS = {
+    "region": ("150000", Role.TASK_FORCE),
+    "league": ("152200", Role.TASK_FORCE),
+    "league viewer": ("152200", Role.VIEWER),
+    "county": ("152222", Role.TASK_FORCE),
+}
+
+
+def within(code: str, root: str) -> bool:
+    if root.endswith("0000"):
+        return code[:2] == root[:2]
+    if root.endswith("00"):
+        return code[:4] == root[:4]
+    return code == root
+
+
+def parent_code(code: str) -> str | None:
+    if code.endswith("0000"):
+        return None
+    if code.endswith("00") or not Division.objects.filter(code=code[:4] + "00").exists():
+        return code[:2] + "0000"
+    return code[:4] + "00"
+
+
+@pytest.fixture
+def world(db):
+    for province in ["150000", "110000"]:
+        divisions_load(province_code=province)
+    region = Division.objects.get(code="150000")
+    campaign, _ = campaign_save(
+        code="im", name="内蒙古专项", division=region, year=2024, acting_user=None
+    )
+    programme, _ = programme_save(code="im-p", campaign=campaign, name="工程", acting_user=None)
+    beijing, _ = campaign_save(
+        code="bj",
+        name="北京专项",
+        division=Division.objects.get(code="110000"),
+        year=2024,
+        acting_user=None,
+    )
+    programme_save(code="bj-p", campaign=beijing, name="北京工程", acting_user=None)
+    for relation, code in RELATIONS.items():
+        project_save(
+            code=f"p-{relation}",
+            name=f"项目 {relation}",
+            programme=programme,
+            divisions=[Division.objects.get(code=code)],
+            total_investment=None,
+            listed_on=date(2024, 1, 31),
+            acting_user=None,
+        )
+    return programme
+
+
+def log_in(client, name: str):
+    code, role = USERS[name]
+    user = get_user_model().objects.create_user(name.replace(" ", "-"), password="x", is_staff=True)
+    user.groups.add(task_force_group_ensure())
+    membership_grant(
+        user=user, division=Division.objects.get(code=code), role=role, acting_user=None
+    )
+    client.force_login(user)
+    return code, role
+
+
+def expected(route: str, *, visible: bool, editable: bool) -> int:
+    if not visible:
+        return 404
+    if route == "delete":
+        return 200 if editable else 403
+    return 200
+
+
+@pytest.mark.parametrize("user", list(USERS))
+def test_records_in_divisions_are_reached_only_within_the_users_subtree(client, world, user):
+    root, role = log_in(client, user)
+    may_edit = role != Role.VIEWER
+    found, wanted = {}, {}
+    for relation, code in RELATIONS.items():
+        project = Project.objects.get(code=f"p-{relation}")
+        division = Division.objects.get(code=code)
+        parent = parent_code(code)
+        cases = {
+            "project": (
+                project.pk,
+                "projects_project",
+                within(code, root),
+                may_edit and within(code, root),
+            ),
+            "division": (
+                division.pk,
+                "divisions_division",
+                within(code, root),
+                may_edit and parent is not None and within(parent, root),
+            ),
+        }
+        for model, (pk, name, visible, editable) in cases.items():
+            for route in ["change", "history", "delete"]:
+                url = reverse(f"admin:{name}_{route}", args=[pk])
+                found[(model, relation, route)] = client.get(url).status_code
+                wanted[(model, relation, route)] = expected(
+                    route, visible=visible, editable=editable
+                )
+
+    assert found == wanted
+
+
+@pytest.mark.parametrize("user", list(USERS))
+def test_a_campaigns_plan_is_reached_only_by_its_own_divisions(client, world, user):
+    root, role = log_in(client, user)
+    own = Programme.objects.get(code="im-p")
+    other = Programme.objects.get(code="bj-p")
+
+    found = {
+        (programme.code, route): client.get(
+            reverse(f"admin:plan_programme_{route}", args=[programme.pk])
+        ).status_code
+        for programme in [own, other]
+        for route in ["change", "history", "delete"]
+    }
+
+    may_edit_own = role != Role.VIEWER and root == "150000"
+    assert found == {
+        ("im-p", "change"): 200,
+        ("im-p", "history"): 200,
+        ("im-p", "delete"): 200 if may_edit_own else 403,
+        ("bj-p", "change"): 404,
+        ("bj-p", "history"): 404,
+        ("bj-p", "delete"): 404,
+    }
+
+
+def test_a_reporter_without_staff_rights_never_enters_the_admin(client, world):
+    reporter = get_user_model().objects.create_user("reporter", password="x")
+    membership_grant(
+        user=reporter,
+        division=Division.objects.get(code="152200"),
+        role=Role.REPORTER,
+        acting_user=None,
+    )
+    client.force_login(reporter)
+    project = Project.objects.get(code="p-child")
+
+    response = client.get(reverse("admin:projects_project_change", args=[project.pk]))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def _named_patterns(patterns, namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _named_patterns(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+def test_every_route_has_a_place_in_the_matrix():
+    registered = {model._meta.label_lower for model in admin.site._registry}
+    pages = {
+        name
+        for name in _named_patterns(get_resolver().url_patterns)
+        if not name.startswith("admin:")
+    }
+
+    assert registered == set(SCOPE_OF_MODEL)
+    assert pages == set(PAGES)
+
+
+def test_every_page_but_log_in_needs_a_user(client, db):
+    for name in PAGES:
+        if name.startswith("dashboards:"):
+            response = client.get(reverse(name))
+            assert response.status_code == 302
+            assert response["Location"].startswith(reverse("login"))
+
+
+def test_a_malformed_record_key_is_simply_not_found(client, world):
+    log_in(client, "region")
+
+    response = client.get("/admin/projects/project/not-a-number/change/")
+
+    assert response.status_code == 404
