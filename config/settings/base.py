@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "luodi.policies",
     "luodi.projects",
     "luodi.actions",
+    "luodi.reporting",
     "luodi.bundles",
     "luodi.dashboards",
     "luodi.demo",

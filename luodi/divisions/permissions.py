@@ -9,7 +9,7 @@ ledger) follow the campaign's division. Reference data shared by all campaigns
 
 from django.db.models import Q, QuerySet
 
-from .choices import EDITING_ROLES
+from .choices import EDITING_ROLES, Role
 from .models import Division, Membership
 
 
@@ -84,6 +84,34 @@ def related_to_divisions(divisions: list[Division]) -> Q:
         ancestors = [division.path[: i + 1] for i, c in enumerate(division.path) if c == "/"]
         condition |= Q(path__startswith=division.path) | Q(path__in=ancestors[1:])
     return condition
+
+
+def _has_role_at(user, division: Division, roles: set[str], *, strictly_above: bool) -> bool:
+    if sees_everything(user):
+        return True
+    if not user.is_authenticated:
+        return False
+    return any(
+        m.role in roles
+        and division.is_within(m.division)
+        and not (strictly_above and m.division.pk == division.pk)
+        for m in _memberships(user)
+    )
+
+
+def can_report(user, division: Division) -> bool:
+    """Enter and submit a division's figures: its own reporters and the offices above."""
+    return _has_role_at(user, division, {Role.REPORTER, Role.TASK_FORCE}, strictly_above=False)
+
+
+def can_approve(user, division: Division) -> bool:
+    """Approve or return a division's report: approvers at a level above it."""
+    return _has_role_at(user, division, {Role.APPROVER, Role.TASK_FORCE}, strictly_above=True)
+
+
+def can_unlock(user, division: Division) -> bool:
+    """Reopen an approved report: the task-force administrator above it."""
+    return _has_role_at(user, division, {Role.TASK_FORCE}, strictly_above=True)
 
 
 def home_divisions(user) -> list[Division]:

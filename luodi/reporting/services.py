@@ -1,0 +1,308 @@
+"""Entering figures and moving reports through draft → submitted → approved.
+
+Every change of a value and every submit, approve, return and unlock leaves an
+audit event in the same transaction; a value saved from a stale copy is refused
+with the value that is stored now.
+"""
+
+import calendar
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from luodi.core.services import record_save
+from luodi.divisions.models import Division
+from luodi.divisions.permissions import can_approve, can_report, can_unlock
+from luodi.plan.choices import OverTime
+from luodi.plan.models import Indicator, Target
+from luodi.plan.units import from_base
+
+from .choices import EDITABLE_STATUSES, Frequency, ReportStatus
+from .models import Assignment, DataValue, Period, Report
+
+
+class ValueConflict(Exception):
+    """Someone saved the value after the copy being edited was read."""
+
+    def __init__(self, current: DataValue):
+        self.current = current
+        shown = from_base(current.value, current.indicator.unit)
+        super().__init__(
+            _("Someone else saved %(value)s %(unit)s here after you opened the form.")
+            % {"value": shown, "unit": current.indicator.unit.symbol}
+        )
+
+
+def period_containing(*, frequency: str, day: date) -> Period:
+    """The period of this frequency that contains `day`, created on first use."""
+    if frequency == Frequency.MONTHLY:
+        starts = day.replace(day=1)
+        ends = day.replace(day=calendar.monthrange(day.year, day.month)[1])
+        code = f"{day.year}-{day.month:02d}"
+    elif frequency == Frequency.QUARTERLY:
+        quarter = (day.month - 1) // 3
+        starts = date(day.year, quarter * 3 + 1, 1)
+        last_month = quarter * 3 + 3
+        ends = date(day.year, last_month, calendar.monthrange(day.year, last_month)[1])
+        code = f"{day.year}-Q{quarter + 1}"
+    elif frequency == Frequency.YEARLY:
+        starts, ends, code = date(day.year, 1, 1), date(day.year, 12, 31), str(day.year)
+    else:
+        raise ValidationError(
+            {"frequency": _("Unknown frequency “%(value)s”.") % {"value": frequency}}
+        )
+    period, _created = Period.objects.get_or_create(
+        code=code, defaults={"frequency": frequency, "starts_on": starts, "ends_on": ends}
+    )
+    return period
+
+
+@transaction.atomic
+def report_open(*, division: Division, period: Period, acting_user: Any) -> Report:
+    """The division's report for the period, started as a draft on first use."""
+    if not can_report(acting_user, division):
+        raise PermissionDenied
+    report = Report.objects.filter(division=division, period=period).first()
+    if report is None:
+        report, _changes = record_save(
+            instance=Report(),
+            fields={"division": division, "period": period, "status": ReportStatus.DRAFT},
+            acting_user=acting_user,
+            action_prefix="reporting.report",
+        )
+    return report
+
+
+def lock_reason(*, report: Report, assignment: Assignment, today: date) -> str | None:
+    """Why the value cannot be changed now, in words for the form; None if it can."""
+    if report.status == ReportStatus.APPROVED:
+        return _("Approved: ask the task-force administrator above to unlock it.")
+    if report.status == ReportStatus.SUBMITTED:
+        return _("Submitted and waiting for approval.")
+    closes_on = report.period.ends_on + timedelta(days=assignment.closes_after_days)
+    if today > closes_on:
+        return _("Entry for %(period)s closed on %(date)s.") % {
+            "period": report.period.code,
+            "date": closes_on.isoformat(),
+        }
+    return None
+
+
+def _assignment_for(report: Report, indicator: Indicator) -> Assignment:
+    assignment = Assignment.objects.filter(indicator=indicator).first()
+    if (
+        assignment is None
+        or assignment.level != report.division.level
+        or assignment.frequency != report.period.frequency
+    ):
+        raise ValidationError(
+            {
+                "indicator": _("%(division)s does not report “%(indicator)s” for %(period)s.")
+                % {
+                    "division": report.division.name,
+                    "indicator": indicator.name,
+                    "period": report.period.code,
+                }
+            }
+        )
+    return assignment
+
+
+def _check_rules(
+    *, report: Report, indicator: Indicator, assignment: Assignment, value: Decimal, comment: str
+) -> None:
+    unit = indicator.unit
+    errors: dict[str, str] = {}
+    if assignment.minimum is not None and value < assignment.minimum:
+        errors["value"] = _("Must be at least %(limit)s %(unit)s.") % {
+            "limit": from_base(assignment.minimum, unit),
+            "unit": unit.symbol,
+        }
+    elif assignment.maximum is not None and value > assignment.maximum:
+        errors["value"] = _("Must be at most %(limit)s %(unit)s.") % {
+            "limit": from_base(assignment.maximum, unit),
+            "unit": unit.symbol,
+        }
+    if indicator.over_time == OverTime.CUMULATIVE and "value" not in errors:
+        earlier = (
+            DataValue.objects.filter(
+                indicator=indicator,
+                report__division=report.division,
+                report__period__frequency=report.period.frequency,
+                report__period__starts_on__year=report.period.starts_on.year,
+                report__period__ends_on__lt=report.period.starts_on,
+            )
+            .order_by("-report__period__starts_on")
+            .first()
+        )
+        if earlier is not None and value < earlier.value:
+            errors["value"] = _(
+                "A year-to-date figure cannot fall: %(period)s had %(earlier)s %(unit)s."
+            ) % {
+                "period": earlier.report.period.code,
+                "earlier": from_base(earlier.value, unit),
+                "unit": unit.symbol,
+            }
+    factor = assignment.comment_above_target_factor
+    target = Target.objects.filter(
+        indicator=indicator, division=report.division, year=report.period.starts_on.year
+    ).first()
+    if factor and target and target.value and value > target.value * factor and not comment:
+        errors["comment"] = _(
+            "More than %(factor)s× this year's target of %(target)s %(unit)s: say why in a comment."
+        ) % {
+            "factor": factor.normalize(),
+            "target": from_base(target.value, unit),
+            "unit": unit.symbol,
+        }
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def value_save(
+    *,
+    report: Report,
+    indicator: Indicator,
+    value: Decimal,
+    comment: str = "",
+    expected_version: int | None,
+    acting_user: Any,
+    today: date | None = None,
+) -> DataValue:
+    """Save one figure (in base units). `expected_version` is the version the
+    user's copy was read at (None for a figure not yet entered)."""
+    if not can_report(acting_user, report.division):
+        raise PermissionDenied
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    assignment = _assignment_for(report, indicator)
+    reason = lock_reason(report=report, assignment=assignment, today=today or timezone.localdate())
+    if reason:
+        raise ValidationError(reason, code="locked")
+    current = (
+        DataValue.objects.select_for_update()
+        .select_related("indicator__unit")
+        .filter(report=report, indicator=indicator)
+        .first()
+    )
+    if current is not None and current.version != expected_version:
+        raise ValueConflict(current)
+    if current is None and expected_version is not None:
+        raise ValidationError(_("This figure was removed after you opened the form."), code="stale")
+    _check_rules(
+        report=report, indicator=indicator, assignment=assignment, value=value, comment=comment
+    )
+    fields: dict[str, Any] = {
+        "report": report,
+        "indicator": indicator,
+        "value": value,
+        "comment": comment,
+    }
+    if current is not None:
+        if current.value == value and current.comment == comment:
+            return current
+        fields["version"] = current.version + 1
+    saved, _changes = record_save(
+        instance=current or DataValue(),
+        fields=fields,
+        acting_user=acting_user,
+        action_prefix="reporting.value",
+    )
+    return saved
+
+
+def _move(report: Report, *, to: str, reason: str, action: str, acting_user: Any) -> Report:
+    report, _changes = record_save(
+        instance=report,
+        fields={"status": to, "status_reason": reason},
+        acting_user=acting_user,
+        action_prefix="reporting.report",
+        action=action,
+    )
+    return report
+
+
+def _refuse_unless(report: Report, statuses: set[str]) -> None:
+    if report.status not in statuses:
+        raise ValidationError(
+            {
+                "status": _("This report is “%(status)s”; that cannot be done now.")
+                % {"status": report.get_status_display()}
+            }
+        )
+
+
+@transaction.atomic
+def report_submit(*, report: Report, acting_user: Any) -> Report:
+    if not can_report(acting_user, report.division):
+        raise PermissionDenied
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    _refuse_unless(report, set(EDITABLE_STATUSES))
+    if not report.values.exists():
+        raise ValidationError(_("Enter at least one figure before submitting."))
+    return _move(
+        report,
+        to=ReportStatus.SUBMITTED,
+        reason="",
+        action="reporting.report.submitted",
+        acting_user=acting_user,
+    )
+
+
+@transaction.atomic
+def report_approve(*, report: Report, acting_user: Any) -> Report:
+    if not can_approve(acting_user, report.division):
+        raise PermissionDenied
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    _refuse_unless(report, {ReportStatus.SUBMITTED})
+    return _move(
+        report,
+        to=ReportStatus.APPROVED,
+        reason="",
+        action="reporting.report.approved",
+        acting_user=acting_user,
+    )
+
+
+def _required_reason(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"status_reason": _("Give the reason.")})
+    return reason
+
+
+@transaction.atomic
+def report_return(*, report: Report, reason: str, acting_user: Any) -> Report:
+    if not can_approve(acting_user, report.division):
+        raise PermissionDenied
+    reason = _required_reason(reason)
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    _refuse_unless(report, {ReportStatus.SUBMITTED})
+    return _move(
+        report,
+        to=ReportStatus.RETURNED,
+        reason=reason,
+        action="reporting.report.returned",
+        acting_user=acting_user,
+    )
+
+
+@transaction.atomic
+def report_unlock(*, report: Report, reason: str, acting_user: Any) -> Report:
+    if not can_unlock(acting_user, report.division):
+        raise PermissionDenied
+    reason = _required_reason(reason)
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    _refuse_unless(report, {ReportStatus.APPROVED})
+    return _move(
+        report,
+        to=ReportStatus.DRAFT,
+        reason=reason,
+        action="reporting.report.unlocked",
+        acting_user=acting_user,
+    )

@@ -1,0 +1,279 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from luodi.core.models import AuditEvent
+from luodi.divisions.choices import Level, Role
+from luodi.divisions.models import Division
+from luodi.plan.choices import AcrossDivisions
+from luodi.plan.services import indicator_save, target_save
+from luodi.plan.units import unit_by_symbol
+from luodi.reporting.choices import Frequency, ReportStatus
+from luodi.reporting.models import Assignment, DataValue
+from luodi.reporting.selectors import rollup
+from luodi.reporting.services import (
+    ValueConflict,
+    period_containing,
+    report_approve,
+    report_open,
+    report_return,
+    report_submit,
+    report_unlock,
+    value_save,
+)
+
+IN_TIME = date(2024, 2, 5)  # January's entry is open until 10 February
+WAN_MU = Decimal(10_000)
+
+
+@pytest.fixture
+def sand_land(programme):
+    indicator, _ = indicator_save(
+        code="sand",
+        name="沙化土地综合治理面积",
+        programme=programme,
+        unit=unit_by_symbol("万亩"),
+        acting_user=None,
+    )
+    Assignment.objects.create(indicator=indicator, level=Level.COUNTY, frequency=Frequency.MONTHLY)
+    return indicator
+
+
+@pytest.fixture
+def people(inner_mongolia, make_user):
+    return {
+        "county": make_user("kyzq", "152222", Role.REPORTER),
+        "other county": make_user("wlht", "152201", Role.REPORTER),
+        "league": make_user("hinggan", "152200", Role.APPROVER),
+        "region": make_user("office", "150000", Role.TASK_FORCE),
+    }
+
+
+@pytest.fixture
+def january():
+    return period_containing(frequency=Frequency.MONTHLY, day=date(2024, 1, 15))
+
+
+def enter(people, who, code, period, indicator, amount, *, version=None, comment="", today=IN_TIME):
+    report = report_open(
+        division=Division.objects.get(code=code), period=period, acting_user=people[who]
+    )
+    return value_save(
+        report=report,
+        indicator=indicator,
+        value=Decimal(amount) * WAN_MU,
+        comment=comment,
+        expected_version=version,
+        acting_user=people[who],
+        today=today,
+    )
+
+
+def test_a_figure_typed_in_wan_mu_is_kept_in_mu_and_audited(people, january, sand_land):
+    saved = enter(people, "county", "152222", january, sand_land, "12.5")
+
+    assert saved.value == Decimal(125_000)
+    assert saved.version == 1
+    event = AuditEvent.objects.get(action="reporting.value.created")
+    assert event.actor == people["county"]
+    assert event.changes["value"] == [None, "125000"]
+
+
+def test_a_save_from_a_stale_copy_is_refused_with_the_other_persons_value(
+    people, january, sand_land
+):
+    first = enter(people, "county", "152222", january, sand_land, "10")
+    enter(people, "region", "152222", january, sand_land, "11", version=first.version)
+    audits = AuditEvent.objects.count()
+
+    with pytest.raises(ValueConflict) as conflict:
+        enter(people, "county", "152222", january, sand_land, "12", version=first.version)
+
+    assert str(conflict.value) == "Someone else saved 11 万亩 here after you opened the form."
+    stored = DataValue.objects.get()
+    assert (stored.value, stored.version) == (Decimal(110_000), 2)
+    assert AuditEvent.objects.count() == audits
+
+
+def test_submit_approve_return_and_unlock_are_audited_with_who_and_why(people, january, sand_land):
+    enter(people, "county", "152222", january, sand_land, "10")
+    report = DataValue.objects.get().report
+
+    report_submit(report=report, acting_user=people["county"])
+    report_return(report=report, reason="数据与台账不符", acting_user=people["league"])
+    report_submit(report=report, acting_user=people["county"])
+    report_approve(report=report, acting_user=people["league"])
+    report_unlock(report=report, reason="补报遗漏项目", acting_user=people["region"])
+
+    trail = [
+        (e.action, e.actor.username, e.changes.get("status_reason", [None, ""])[1])
+        for e in AuditEvent.objects.filter(action__startswith="reporting.report.")
+        .exclude(action="reporting.report.created")
+        .order_by("occurred_at", "id")
+    ]
+    assert trail == [
+        ("reporting.report.submitted", "kyzq", ""),
+        ("reporting.report.returned", "hinggan", "数据与台账不符"),
+        ("reporting.report.submitted", "kyzq", ""),
+        ("reporting.report.approved", "hinggan", ""),
+        ("reporting.report.unlocked", "office", "补报遗漏项目"),
+    ]
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DRAFT
+
+
+def test_a_reporter_cannot_approve_their_own_report(people, january, sand_land):
+    enter(people, "county", "152222", january, sand_land, "10")
+    report = DataValue.objects.get().report
+    report_submit(report=report, acting_user=people["county"])
+
+    with pytest.raises(PermissionDenied):
+        report_approve(report=report, acting_user=people["county"])
+
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED
+    assert not AuditEvent.objects.filter(action="reporting.report.approved").exists()
+
+
+def test_a_return_needs_a_reason(people, january, sand_land):
+    enter(people, "county", "152222", january, sand_land, "10")
+    report = report_submit(report=DataValue.objects.get().report, acting_user=people["county"])
+
+    with pytest.raises(ValidationError) as refused:
+        report_return(report=report, reason="  ", acting_user=people["league"])
+
+    assert refused.value.message_dict == {"status_reason": ["Give the reason."]}
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED
+
+
+@pytest.mark.parametrize(
+    ("submit", "today", "reason"),
+    [
+        (True, IN_TIME, "Submitted and waiting for approval."),
+        (False, date(2024, 2, 11), "Entry for 2024-01 closed on 2024-02-10."),
+    ],
+)
+def test_a_locked_figure_says_why_and_keeps_its_value(
+    people, january, sand_land, submit, today, reason
+):
+    saved = enter(people, "county", "152222", january, sand_land, "10")
+    if submit:
+        report_submit(report=saved.report, acting_user=people["county"])
+
+    with pytest.raises(ValidationError) as refused:
+        enter(people, "county", "152222", january, sand_land, "20", version=1, today=today)
+
+    assert refused.value.messages == [reason]
+    assert DataValue.objects.get().value == Decimal(100_000)
+
+
+def test_the_rules_are_told_beside_the_figure(people, january, sand_land, division):
+    target_save(
+        indicator=sand_land,
+        division=division("152222"),
+        year=2024,
+        value=Decimal(10) * WAN_MU,
+        acting_user=None,
+    )
+    february = period_containing(frequency=Frequency.MONTHLY, day=date(2024, 2, 1))
+    enter(people, "county", "152222", january, sand_land, "8")
+
+    with pytest.raises(ValidationError) as negative:
+        enter(people, "county", "152222", february, sand_land, "-1", today=date(2024, 3, 1))
+    with pytest.raises(ValidationError) as falling:
+        enter(people, "county", "152222", february, sand_land, "7", today=date(2024, 3, 1))
+    with pytest.raises(ValidationError) as far_above:
+        enter(people, "county", "152222", february, sand_land, "25", today=date(2024, 3, 1))
+    explained = enter(
+        people,
+        "county",
+        "152222",
+        february,
+        sand_land,
+        "25",
+        comment="含上年结转面积",
+        today=date(2024, 3, 1),
+    )
+
+    assert negative.value.message_dict == {"value": ["Must be at least 0 万亩."]}
+    assert falling.value.message_dict == {
+        "value": ["A year-to-date figure cannot fall: 2024-01 had 8 万亩."]
+    }
+    assert far_above.value.message_dict == {
+        "comment": ["More than 2× this year's target of 10 万亩: say why in a comment."]
+    }
+    assert explained.value == Decimal(250_000)
+
+
+def test_a_division_reports_only_the_indicators_of_its_level(people, january, sand_land):
+    report = report_open(
+        division=Division.objects.get(code="152200"), period=january, acting_user=people["region"]
+    )
+
+    with pytest.raises(ValidationError) as refused:
+        value_save(
+            report=report,
+            indicator=sand_land,
+            value=Decimal(1),
+            expected_version=None,
+            acting_user=people["region"],
+            today=IN_TIME,
+        )
+
+    assert "indicator" in refused.value.message_dict
+    assert not DataValue.objects.exists()
+
+
+def test_a_reporter_cannot_enter_figures_for_another_county(people, january, sand_land):
+    with pytest.raises(PermissionDenied):
+        enter(people, "county", "152201", january, sand_land, "10")
+
+    assert not DataValue.objects.exists()
+
+
+def test_totals_are_the_sum_of_the_subtree(people, january, sand_land, make_user):
+    hohhot = make_user("saihan", "150105", Role.REPORTER)
+    people["hohhot"] = hohhot
+    for who, code, amount in [
+        ("county", "152222", "10"),
+        ("other county", "152201", "2.5"),
+        ("hohhot", "150105", "7"),
+    ]:
+        enter(people, who, code, january, sand_land, amount)
+
+    def total(code):
+        return rollup(indicator=sand_land, division=Division.objects.get(code=code), period=january)
+
+    assert total("152200") == Decimal("12.5") * WAN_MU
+    assert total("150000") == Decimal("19.5") * WAN_MU
+    assert total("152222") == Decimal(10) * WAN_MU
+    assert total("150200") is None
+
+
+def test_an_indicator_combined_by_maximum_takes_the_largest(people, january, sand_land):
+    sand_land.across_divisions = AcrossDivisions.MAXIMUM
+    sand_land.save()
+    for who, code, amount in [("county", "152222", "10"), ("other county", "152201", "2.5")]:
+        enter(people, who, code, january, sand_land, amount)
+
+    assert (
+        rollup(indicator=sand_land, division=Division.objects.get(code="152200"), period=january)
+        == Decimal(10) * WAN_MU
+    )
+
+
+def test_a_total_as_of_an_earlier_moment_uses_the_values_stored_then(people, january, sand_land):
+    first = enter(people, "county", "152222", january, sand_land, "10")
+    enter(people, "other county", "152201", january, sand_land, "2")
+    between = timezone.now()
+    enter(people, "county", "152222", january, sand_land, "15", version=first.version)
+    league = Division.objects.get(code="152200")
+
+    assert rollup(indicator=sand_land, division=league, period=january) == 17 * WAN_MU
+    assert (
+        rollup(indicator=sand_land, division=league, period=january, as_of=between) == 12 * WAN_MU
+    )
