@@ -35,6 +35,7 @@ CHANGELISTS = [
     "policies_policy",
     "projects_project",
     "actions_event",
+    "reporting_assignment",
 ]
 
 

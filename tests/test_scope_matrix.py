@@ -37,6 +37,7 @@ SCOPE_OF_MODEL = {
     "policies.policy": "campaign",
     "projects.project": "division",
     "actions.event": "division, or campaign when it has none",
+    "reporting.assignment": "campaign",
     "core.auditevent": "superuser only",
     "auth.user": "superuser only",
     "auth.group": "superuser only",

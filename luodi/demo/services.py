@@ -17,7 +17,7 @@ from luodi.divisions.services import membership_grant
 DEMO_BUNDLE = Path(__file__).resolve().parent / "data" / "inner-mongolia-2024.json"
 TASK_FORCE_GROUP = "task-force office"
 # Apps whose records the task-force office keeps through the admin.
-OFFICE_APPS = ["divisions", "plan", "policies", "projects", "actions"]
+OFFICE_APPS = ["divisions", "plan", "policies", "projects", "actions", "reporting"]
 
 
 @dataclass(frozen=True)

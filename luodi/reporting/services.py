@@ -38,6 +38,37 @@ class ValueConflict(Exception):
         )
 
 
+def assignment_save(
+    *,
+    assignment: Assignment | None = None,
+    indicator: Indicator,
+    level: str,
+    frequency: str,
+    closes_after_days: int = 10,
+    minimum: Decimal | None = Decimal(0),
+    maximum: Decimal | None = None,
+    comment_above_target_factor: Decimal | None = Decimal(2),
+    parent_check: str = "off",
+    acting_user: Any,
+) -> tuple[Assignment, dict]:
+    """Say which level reports an indicator, how often, and by which rules."""
+    return record_save(
+        instance=assignment or Assignment(),
+        fields={
+            "indicator": indicator,
+            "level": level,
+            "frequency": frequency,
+            "closes_after_days": closes_after_days,
+            "minimum": minimum,
+            "maximum": maximum,
+            "comment_above_target_factor": comment_above_target_factor,
+            "parent_check": parent_check,
+        },
+        acting_user=acting_user,
+        action_prefix="reporting.assignment",
+    )
+
+
 def period_containing(*, frequency: str, day: date) -> Period:
     """The period of this frequency that contains `day`, created on first use."""
     if frequency == Frequency.MONTHLY:

@@ -12,10 +12,11 @@ from luodi.plan.choices import AcrossDivisions
 from luodi.plan.services import indicator_save, target_save
 from luodi.plan.units import unit_by_symbol
 from luodi.reporting.choices import Frequency, ReportStatus
-from luodi.reporting.models import Assignment, DataValue
+from luodi.reporting.models import DataValue
 from luodi.reporting.selectors import rollup
 from luodi.reporting.services import (
     ValueConflict,
+    assignment_save,
     period_containing,
     report_approve,
     report_open,
@@ -38,7 +39,9 @@ def sand_land(programme):
         unit=unit_by_symbol("万亩"),
         acting_user=None,
     )
-    Assignment.objects.create(indicator=indicator, level=Level.COUNTY, frequency=Frequency.MONTHLY)
+    assignment_save(
+        indicator=indicator, level=Level.COUNTY, frequency=Frequency.MONTHLY, acting_user=None
+    )
     return indicator
 
 
