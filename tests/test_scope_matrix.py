@@ -51,7 +51,11 @@ PAGES = {
     "logout": "anyone (POST)",
     "set_language": "anyone (POST)",
     "dashboards:status": "logged in; figures scoped to the user's divisions",
+    "reporting:list": "logged in; the reports of the user's subtree",
+    "reporting:report": "logged in; 404 outside the user's subtree (luodi/reporting/tests)",
 }
+# Arguments for pages whose address names a record.
+PAGE_ARGS = {"reporting:report": ["152222", "2024-01"]}
 
 # The divisions a record may lie in, named by their relation to league 152200.
 RELATIONS = {
@@ -232,11 +236,17 @@ def test_every_route_has_a_place_in_the_matrix():
 
 
 def test_every_page_but_log_in_needs_a_user(client, db):
-    for name in PAGES:
-        if name.startswith("dashboards:"):
-            response = client.get(reverse(name))
-            assert response.status_code == 302
-            assert response["Location"].startswith(reverse("login"))
+    answers = {
+        name: client.get(reverse(name, args=PAGE_ARGS.get(name, [])))
+        for name in PAGES
+        if ":" in name
+    }
+
+    assert {name: r.status_code for name, r in answers.items()} == {
+        name: 302 for name in answers
+    }
+    assert all(r["Location"].startswith(reverse("login")) for r in answers.values())
+    assert len(answers) == 3
 
 
 def test_a_malformed_record_key_is_simply_not_found(client, world):

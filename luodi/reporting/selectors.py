@@ -1,5 +1,7 @@
-"""Totals of reported figures for any division, from the values in its subtree."""
+"""Reads for reporting: the form of one report, and totals for any division
+from the values in its subtree."""
 
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -7,9 +9,10 @@ from django.db.models import Avg, Max, QuerySet, Sum
 
 from luodi.divisions.models import Division
 from luodi.plan.choices import AcrossDivisions
-from luodi.plan.models import Indicator
+from luodi.plan.models import Indicator, Target
+from luodi.plan.units import from_base
 
-from .models import DataValue, Period
+from .models import Assignment, DataValue, Period, Report
 
 COMBINE = {AcrossDivisions.SUM: Sum, AcrossDivisions.MEAN: Avg, AcrossDivisions.MAXIMUM: Max}
 
@@ -33,3 +36,94 @@ def rollup(
     then. None when nothing has been reported."""
     combine = COMBINE[AcrossDivisions(indicator.across_divisions)]
     return _values(indicator, division, period, as_of).aggregate(total=combine("value"))["total"]
+
+
+@dataclass
+class FormRow:
+    """One line of the data-entry form, in the indicator's display unit."""
+
+    assignment: Assignment
+    value: Decimal | None
+    comment: str
+    version: int | None
+    target: Decimal | None
+    previous: Decimal | None
+
+    @property
+    def indicator(self) -> Indicator:
+        return self.assignment.indicator
+
+    @property
+    def change(self) -> Decimal | None:
+        if self.value is None or self.previous is None:
+            return None
+        return self.value - self.previous
+
+
+def previous_period(period: Period) -> Period | None:
+    return (
+        Period.objects.filter(frequency=period.frequency, ends_on__lt=period.starts_on)
+        .order_by("-starts_on")
+        .first()
+    )
+
+
+def report_form_rows(*, division: Division, period: Period) -> list[FormRow]:
+    """Every indicator the division reports for this period, with its value,
+    this year's target and the previous period's value: four queries."""
+    assignments = list(
+        Assignment.objects.filter(level=division.level, frequency=period.frequency)
+        .select_related("indicator__unit")
+        .order_by("indicator__programme__order", "indicator_id")
+    )
+    indicators = [a.indicator_id for a in assignments]
+    current = {
+        v.indicator_id: v
+        for v in DataValue.objects.filter(
+            report__division=division, report__period=period, indicator__in=indicators
+        )
+    }
+    earlier = previous_period(period)
+    previous = (
+        {
+            v.indicator_id: v.value
+            for v in DataValue.objects.filter(
+                report__division=division, report__period=earlier, indicator__in=indicators
+            )
+        }
+        if earlier
+        else {}
+    )
+    targets = {
+        t.indicator_id: t.value
+        for t in Target.objects.filter(
+            division=division, year=period.starts_on.year, indicator__in=indicators
+        )
+    }
+    rows = []
+    for assignment in assignments:
+        unit = assignment.indicator.unit
+        stored = current.get(assignment.indicator_id)
+
+        def shown(value: Decimal | None, unit=unit) -> Decimal | None:
+            return None if value is None else from_base(value, unit)
+
+        rows.append(
+            FormRow(
+                assignment=assignment,
+                value=shown(stored.value if stored else None),
+                comment=stored.comment if stored else "",
+                version=stored.version if stored else None,
+                target=shown(targets.get(assignment.indicator_id)),
+                previous=shown(previous.get(assignment.indicator_id)),
+            )
+        )
+    return rows
+
+
+def reports_visible_to(divisions: QuerySet[Division]) -> QuerySet[Report]:
+    return (
+        Report.objects.filter(division__in=divisions)
+        .select_related("division", "period")
+        .order_by("-period__starts_on", "division__code")
+    )
