@@ -53,9 +53,13 @@ PAGES = {
     "dashboards:status": "logged in; figures scoped to the user's divisions",
     "reporting:list": "logged in; the reports of the user's subtree",
     "reporting:report": "logged in; 404 outside the user's subtree (luodi/reporting/tests)",
+    "reporting:template": "logged in; 404 outside the user's subtree (luodi/reporting/tests)",
 }
 # Arguments for pages whose address names a record.
-PAGE_ARGS = {"reporting:report": ["152222", "2024-01"]}
+PAGE_ARGS = {
+    "reporting:report": ["152222", "2024-01"],
+    "reporting:template": ["152222", "2024-01"],
+}
 
 # The divisions a record may lie in, named by their relation to league 152200.
 RELATIONS = {
@@ -242,11 +246,9 @@ def test_every_page_but_log_in_needs_a_user(client, db):
         if ":" in name
     }
 
-    assert {name: r.status_code for name, r in answers.items()} == {
-        name: 302 for name in answers
-    }
+    assert {name: r.status_code for name, r in answers.items()} == {name: 302 for name in answers}
     assert all(r["Location"].startswith(reverse("login")) for r in answers.values())
-    assert len(answers) == 3
+    assert len(answers) == 4
 
 
 def test_a_malformed_record_key_is_simply_not_found(client, world):

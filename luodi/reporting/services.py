@@ -6,8 +6,9 @@ with the value that is stored now.
 """
 
 import calendar
+from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,7 +21,7 @@ from luodi.divisions.models import Division
 from luodi.divisions.permissions import can_approve, can_report, can_unlock
 from luodi.plan.choices import OverTime
 from luodi.plan.models import Indicator, Target
-from luodi.plan.units import from_base
+from luodi.plan.units import from_base, to_base
 
 from .choices import EDITABLE_STATUSES, Frequency, ReportStatus
 from .models import Assignment, DataValue, Period, Report
@@ -337,3 +338,158 @@ def report_unlock(*, report: Report, reason: str, acting_user: Any) -> Report:
         action="reporting.report.unlocked",
         acting_user=acting_user,
     )
+
+
+class ValuesImportRefused(Exception):
+    """The file was refused; `errors` name row, column and reason. Nothing was saved."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
+@dataclass
+class ValuesImportReport:
+    saved: int = 0
+    unchanged: int = 0
+
+
+MAX_IMPORT_ERRORS_LISTED = 50
+
+
+def _refuse(errors: list[str]) -> None:
+    listed = errors[:MAX_IMPORT_ERRORS_LISTED]
+    if len(errors) > MAX_IMPORT_ERRORS_LISTED:
+        listed.append(
+            _("… and %(count)d more errors.") % {"count": len(errors) - MAX_IMPORT_ERRORS_LISTED}
+        )
+    raise ValuesImportRefused(listed)
+
+
+def _checked_rows(figures: list, acting_user: Any) -> tuple[list[tuple], list[str]]:
+    """Every row checked before anything is written: codes, scope, numbers,
+    duplicates, and whether the division reports that indicator."""
+    divisions = {
+        d.code: d for d in Division.objects.active().filter(code__in={f.division for f in figures})
+    }
+    periods = {p.code: p for p in Period.objects.filter(code__in={f.period for f in figures})}
+    indicators = {
+        i.code: i
+        for i in Indicator.objects.select_related("unit").filter(
+            code__in={f.indicator for f in figures}
+        )
+    }
+    assignments = {
+        a.indicator_id: a for a in Assignment.objects.filter(indicator__in=indicators.values())
+    }
+    errors: list[str] = []
+    rows: list[tuple] = []
+    seen: dict[tuple[str, str, str], int] = {}
+
+    def fail(figure, column: str, message: str) -> None:
+        errors.append(
+            _("row %(row)d, %(column)s: %(message)s")
+            % {"row": figure.row, "column": column, "message": message}
+        )
+
+    for figure in figures:
+        division = divisions.get(figure.division)
+        # Out of scope reads as unknown, so a file cannot probe for divisions.
+        if division is None or not can_report(acting_user, division):
+            fail(
+                figure,
+                "division",
+                _("No division you report for has the code “%(code)s”.")
+                % {"code": figure.division},
+            )
+            continue
+        period, indicator = periods.get(figure.period), indicators.get(figure.indicator)
+        if period is None:
+            fail(figure, "period", _("No period “%(code)s”.") % {"code": figure.period})
+            continue
+        if indicator is None:
+            fail(figure, "indicator", _("No indicator “%(code)s”.") % {"code": figure.indicator})
+            continue
+        assignment = assignments.get(indicator.pk)
+        if assignment is None or (assignment.level, assignment.frequency) != (
+            division.level,
+            period.frequency,
+        ):
+            fail(
+                figure,
+                "indicator",
+                _("%(division)s does not report “%(indicator)s” for %(period)s.")
+                % {"division": division.name, "indicator": indicator.name, "period": period.code},
+            )
+            continue
+        key = (figure.indicator, figure.division, figure.period)
+        if key in seen:
+            fail(figure, "indicator", _("The same figure as row %(row)d.") % {"row": seen[key]})
+            continue
+        seen[key] = figure.row
+        if not figure.value:
+            continue
+        try:
+            value = Decimal(figure.value.replace(",", ""))
+            if not value.is_finite():
+                raise InvalidOperation
+        except InvalidOperation:
+            fail(figure, "value", _("“%(value)s” is not a number.") % {"value": figure.value})
+            continue
+        version = int(figure.version) if figure.version.isdigit() else None
+        rows.append((figure, division, period, indicator, to_base(value, indicator.unit), version))
+    return rows, errors
+
+
+@transaction.atomic
+def values_import(
+    *, figures: list, acting_user: Any, today: date | None = None, dry_run: bool = False
+) -> ValuesImportReport:
+    """Write the figures of a filled template or CSV, all or none.
+
+    A row with a `version` is refused if the stored figure has moved on since;
+    a row without one (a hand-made CSV) replaces the stored figure. A figure
+    equal to the stored one is left alone, so the same file twice changes nothing.
+    """
+    rows, errors = _checked_rows(figures, acting_user)
+    if errors:
+        _refuse(errors)
+    report = ValuesImportReport()
+    for figure, division, period, indicator, value, version in rows:
+        try:
+            with transaction.atomic():
+                target = report_open(division=division, period=period, acting_user=acting_user)
+                stored = DataValue.objects.filter(report=target, indicator=indicator).first()
+                if stored and stored.value == value and stored.comment == figure.comment:
+                    report.unchanged += 1
+                    continue
+                value_save(
+                    report=target,
+                    indicator=indicator,
+                    value=value,
+                    comment=figure.comment,
+                    expected_version=version
+                    if version is not None
+                    else (stored.version if stored else None),
+                    acting_user=acting_user,
+                    today=today,
+                )
+                report.saved += 1
+        except ValueConflict as conflict:
+            errors.append(
+                _("row %(row)d, %(column)s: %(message)s")
+                % {"row": figure.row, "column": "value", "message": conflict}
+            )
+        except ValidationError as error:
+            for field, messages in getattr(
+                error, "message_dict", {"value": error.messages}
+            ).items():
+                errors.append(
+                    _("row %(row)d, %(column)s: %(message)s")
+                    % {"row": figure.row, "column": field, "message": " ".join(messages)}
+                )
+    if errors:
+        _refuse(errors)
+    if dry_run:
+        transaction.set_rollback(True)
+    return report

@@ -6,4 +6,9 @@ app_name = "reporting"
 urlpatterns = [
     path("", views.report_list, name="list"),
     path("<str:division_code>/<str:period_code>/", views.report_detail, name="report"),
+    path(
+        "<str:division_code>/<str:period_code>/template.xlsx",
+        views.report_template_download,
+        name="template",
+    ),
 ]

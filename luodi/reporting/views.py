@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from .models import Period, Report
 from .selectors import report_form_rows, reports_visible_to
 from .services import (
     ValueConflict,
+    ValuesImportRefused,
     lock_reason,
     report_approve,
     report_open,
@@ -26,7 +27,9 @@ from .services import (
     report_submit,
     report_unlock,
     value_save,
+    values_import,
 )
+from .spreadsheets import MAX_UPLOAD_BYTES, SpreadsheetError, read_figures, report_template
 
 
 @login_required
@@ -88,21 +91,68 @@ def _act(request, report: Report | None, action: str) -> None:
         raise Http404
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def report_detail(request, division_code: str, period_code: str):
+def _division_and_period(request, division_code: str, period_code: str):
     division = get_object_or_404(
         visible_divisions(request.user).active(), code=division_code
     )  # outside one's scope the division does not exist
-    period = get_object_or_404(Period, code=period_code)
+    return division, get_object_or_404(Period, code=period_code)
+
+
+@login_required
+def report_template_download(request, division_code: str, period_code: str):
+    division, period = _division_and_period(request, division_code, period_code)
+    response = HttpResponse(
+        report_template(division=division, period=period),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="luodi-{division.code}-{period.code}.xlsx"'
+    )
+    return response
+
+
+def _upload(request) -> list[str]:
+    """Import an uploaded template or CSV; the errors, if it was refused."""
+    upload = request.FILES.get("file")
+    if upload is None:
+        return [_("Choose a file to upload.")]
+    if upload.size > MAX_UPLOAD_BYTES:
+        return [
+            _("The file is %(size)d bytes; the limit is %(limit)d bytes.")
+            % {"size": upload.size, "limit": MAX_UPLOAD_BYTES}
+        ]
+    try:
+        figures = read_figures(name=upload.name, content=upload.read())
+        result = values_import(figures=figures, acting_user=request.user)
+    except SpreadsheetError as error:
+        return [str(error)]
+    except ValuesImportRefused as error:
+        return error.errors
+    messages.success(
+        request,
+        _("%(saved)d figures saved, %(unchanged)d unchanged.")
+        % {"saved": result.saved, "unchanged": result.unchanged},
+    )
+    return []
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_detail(request, division_code: str, period_code: str):
+    division, period = _division_and_period(request, division_code, period_code)
     report = Report.objects.filter(division=division, period=period).first()
     rows = report_form_rows(division=division, period=period)
     errors: dict[int, str] = {}
+    upload_errors: list[str] = []
 
     if request.method == "POST":
         action = request.POST.get("action", "save")
         try:
-            if action == "save":
+            if action == "upload":
+                upload_errors = _upload(request)
+                if not upload_errors:
+                    return redirect(request.path)
+            elif action == "save":
                 errors = _save_figures(request, division=division, period=period, rows=rows)
                 if not errors:
                     messages.success(request, _("Saved."))
@@ -146,5 +196,7 @@ def report_detail(request, division_code: str, period_code: str):
         "may_submit": may_enter and report is not None,
         "may_decide": status == ReportStatus.SUBMITTED and can_approve(request.user, division),
         "may_unlock": status == ReportStatus.APPROVED and can_unlock(request.user, division),
+        "upload_errors": upload_errors,
     }
-    return render(request, "reporting/report_detail.html", context, status=400 if errors else 200)
+    refused = bool(errors or upload_errors)
+    return render(request, "reporting/report_detail.html", context, status=400 if refused else 200)

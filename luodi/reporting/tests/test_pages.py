@@ -1,6 +1,7 @@
 from datetime import date
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from luodi.core.models import AuditEvent
@@ -151,3 +152,43 @@ def test_the_list_shows_only_reports_in_ones_subtree(client, setup):
 
     assert [r.division.code for r in listed] == ["152222"]
     assert Division.objects.get(code="150105").reports.count() == 1
+
+
+def test_the_template_downloads_and_an_upload_saves_through_the_page(client, setup):
+    (sand, pipes), period, users = setup
+    client.force_login(users["county"])
+
+    template = client.get(reverse("reporting:template", args=["152222", "2024-01"]))
+    csv = SimpleUploadedFile(
+        "values.csv", b"indicator,division,period,value\nsand,152222,2024-01,4\n"
+    )
+    uploaded = client.post(url(), {"action": "upload", "file": csv})
+
+    assert template.status_code == 200
+    assert template["Content-Disposition"] == 'attachment; filename="luodi-152222-2024-01.xlsx"'
+    assert uploaded.status_code == 302
+    assert DataValue.objects.get().value == 40_000
+
+
+def test_a_refused_upload_lists_row_and_column_and_saves_nothing(client, setup):
+    (sand, pipes), period, users = setup
+    client.force_login(users["county"])
+    csv = SimpleUploadedFile(
+        "values.csv",
+        b"indicator,division,period,value\nsand,152222,2024-01,4\nnope,152222,2024-01,1\n",
+    )
+
+    response = client.post(url(), {"action": "upload", "file": csv})
+
+    assert response.status_code == 400
+    assert "第 3 行，indicator：没有指标“nope”。" in response.content.decode()
+    assert not DataValue.objects.exists()
+
+
+def test_another_leagues_template_does_not_exist(client, setup):
+    (sand, pipes), period, users = setup
+    client.force_login(users["elsewhere"])
+
+    response = client.get(reverse("reporting:template", args=["152222", "2024-01"]))
+
+    assert response.status_code == 404
