@@ -7,6 +7,7 @@ The format is described in docs/bundle-format.md.
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 from luodi.actions.choices import EventKind
 from luodi.actions.models import Event
 from luodi.actions.services import event_save
-from luodi.divisions.choices import DepartmentKind
+from luodi.divisions.choices import DepartmentKind, Level
 from luodi.divisions.models import Department, Division
 from luodi.divisions.services import department_save, divisions_load
 from luodi.plan.choices import AcrossDivisions, Dimension, OverTime
@@ -42,6 +43,9 @@ from luodi.projects.services import (
     project_approval_save,
     project_save,
 )
+from luodi.reporting.choices import Frequency, ParentCheck
+from luodi.reporting.models import Assignment
+from luodi.reporting.services import assignment_save
 
 from .reader import FieldError, Record, first_error, lookup_by
 
@@ -114,6 +118,7 @@ NATURAL_KEYS = {
     "departments": ("name",),
     "units": ("symbol",),
     "targets": ("indicator", "division", "year"),
+    "assignments": ("indicator",),
 }
 
 
@@ -281,6 +286,30 @@ class _Importer:
         )
         self.report.count("indicators", existed=existing is not None, changes=changes)
 
+    def import_assignments(self, r: Record) -> None:
+        indicator = r.ref("indicator", self.indicator)
+        existing = Assignment.objects.filter(indicator=indicator).first()
+        _assignment, changes = assignment_save(
+            assignment=existing,
+            indicator=indicator,
+            level=r.choice("level", Level),
+            frequency=r.choice("frequency", Frequency),
+            closes_after_days=r.integer("closes_after_days", required=False) or 10,
+            minimum=r.quantity(
+                "minimum", required=False, default=indicator.unit, expected=indicator.unit
+            )
+            if "minimum" in r.data
+            else Decimal(0),
+            maximum=r.quantity(
+                "maximum", required=False, default=indicator.unit, expected=indicator.unit
+            ),
+            comment_above_target_factor=r.decimal("comment_above_target_factor", required=False)
+            or Decimal(2),
+            parent_check=r.choice("parent_check", ParentCheck, default=ParentCheck.OFF),
+            acting_user=self.user,
+        )
+        self.report.count("assignments", existed=existing is not None, changes=changes)
+
     def import_targets(self, r: Record) -> None:
         indicator = r.ref("indicator", self.indicator)
         division = r.ref("division", self.division)
@@ -408,6 +437,7 @@ SECTIONS = [
     "workstreams",
     "indicators",
     "targets",
+    "assignments",
     "policies",
     "projects",
     "events",
@@ -457,6 +487,7 @@ def bundle_import(*, data: dict[str, Any], acting_user: Any, dry_run: bool = Fal
         "workstreams": importer.import_workstreams,
         "indicators": importer.import_indicators,
         "targets": importer.import_targets,
+        "assignments": importer.import_assignments,
         "policies": importer.import_policies,
         "projects": importer.import_projects,
         "events": importer.import_events,

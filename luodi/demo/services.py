@@ -2,6 +2,7 @@
 three users to log in with. Loading it again changes nothing."""
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -13,8 +14,21 @@ from luodi.core.services import audit_record
 from luodi.divisions.choices import Role
 from luodi.divisions.selectors import division_by_code
 from luodi.divisions.services import membership_grant
+from luodi.reporting.choices import Frequency, ReportStatus
+from luodi.reporting.models import Report
+from luodi.reporting.services import (
+    period_containing,
+    report_approve,
+    report_return,
+    report_submit,
+    values_import,
+)
+from luodi.reporting.spreadsheets import read_figures
 
-DEMO_BUNDLE = Path(__file__).resolve().parent / "data" / "inner-mongolia-2024.json"
+DATA = Path(__file__).resolve().parent / "data"
+DEMO_BUNDLE = DATA / "inner-mongolia-2024.json"
+DEMO_VALUES = DATA / "values-2024-q1.csv"
+AS_OF = date(2024, 3, 18)
 TASK_FORCE_GROUP = "task-force office"
 # Apps whose records the task-force office keeps through the admin.
 OFFICE_APPS = ["divisions", "plan", "policies", "projects", "actions", "reporting"]
@@ -25,7 +39,7 @@ class DemoUser:
     username: str
     password: str
     division_code: str
-    role: str
+    roles: tuple[str, ...]
     is_staff: bool
     description: str
 
@@ -36,7 +50,7 @@ DEMO_USERS = [
         "taskforce",
         "luodi-demo-2024",
         "150000",
-        Role.TASK_FORCE,
+        (Role.TASK_FORCE,),
         True,
         "自治区专项组办公室 / region task-force office",
     ),
@@ -44,15 +58,15 @@ DEMO_USERS = [
         "hinggan",
         "luodi-demo-2024",
         "152200",
-        Role.REPORTER,
+        (Role.REPORTER, Role.APPROVER),
         False,
-        "兴安盟填报员 / Hinggan League reporter",
+        "兴安盟填报员、审核人 / Hinggan League reporter and approver",
     ),
     DemoUser(
         "kyzq",
         "luodi-demo-2024",
         "152222",
-        Role.REPORTER,
+        (Role.REPORTER,),
         False,
         "科尔沁右翼中旗填报员 / Horqin Right Middle Banner reporter",
     ),
@@ -93,17 +107,54 @@ def demo_users_ensure() -> list[DemoUser]:
             )
         if demo.is_staff:
             user.groups.add(group)
-        membership_grant(
-            user=user,
-            division=division_by_code(demo.division_code),
-            role=demo.role,
-            acting_user=None,
-        )
+        for role in demo.roles:
+            membership_grant(
+                user=user,
+                division=division_by_code(demo.division_code),
+                role=role,
+                acting_user=None,
+            )
     return DEMO_USERS
+
+
+# Reports moved on from draft in the demo: (league prefix, period) → what happened.
+DEMO_REPORT_STATES = {
+    ("1522", "2024-01"): "approved",
+    ("1522", "2024-02"): "submitted",
+    ("1506", "2024-01"): "returned",
+}
+DEMO_RETURN_REASON = "（示例）数值与台账不一致，请核对后重报"
+
+
+def _demo_report_states(office) -> None:
+    """Move the demo's reports as the office would have, once: a report that is
+    no longer a draft is left as it is."""
+    for (prefix, period_code), state in DEMO_REPORT_STATES.items():
+        for report in Report.objects.filter(
+            division__code__startswith=prefix,
+            period__code=period_code,
+            status=ReportStatus.DRAFT,
+        ):
+            report_submit(report=report, acting_user=office)
+            if state == "approved":
+                report_approve(report=report, acting_user=office)
+            elif state == "returned":
+                report_return(report=report, reason=DEMO_RETURN_REASON, acting_user=office)
 
 
 @transaction.atomic
 def demo_load() -> ImportReport:
     report = bundle_import(data=bundle_read(DEMO_BUNDLE), acting_user=None)
     demo_users_ensure()
+    office = get_user_model().objects.get(username="taskforce")
+    for month in (1, 2, 3):
+        period_containing(frequency=Frequency.MONTHLY, day=date(2024, month, 1))
+    # The figures go in through the same import a league office uses, entered
+    # as on the demo's date so that the periods are still open.
+    values_import(
+        figures=read_figures(name=DEMO_VALUES.name, content=DEMO_VALUES.read_bytes()),
+        acting_user=office,
+        today=AS_OF,
+    )
+    _demo_report_states(office)
     return report
