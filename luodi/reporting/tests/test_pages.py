@@ -28,7 +28,7 @@ def setup(programme, make_user, client):
             indicator=indicator,
             level=Level.COUNTY,
             frequency=Frequency.MONTHLY,
-            closes_after_days=100_000,
+            closes_after_days=30_000,
             acting_user=None,
         )
         indicators.append(indicator)

@@ -37,7 +37,7 @@ def county_setup(programme, make_user):
         indicator=indicator,
         level=Level.COUNTY,
         frequency=Frequency.MONTHLY,
-        closes_after_days=100_000,
+        closes_after_days=30_000,
         acting_user=None,
     )
     period = period_containing(frequency=Frequency.MONTHLY, day=date(2024, 1, 1))
@@ -110,7 +110,7 @@ def test_one_bad_row_in_ten_thousand_writes_nothing_and_names_the_row(programme,
             indicator=indicator,
             level=Level.COUNTY,
             frequency=Frequency.MONTHLY,
-            closes_after_days=100_000,
+            closes_after_days=30_000,
             acting_user=None,
         )
         codes.append(indicator.code)
