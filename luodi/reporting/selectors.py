@@ -127,3 +127,34 @@ def reports_visible_to(divisions: QuerySet[Division]) -> QuerySet[Report]:
         .select_related("division", "period")
         .order_by("-period__starts_on", "division__code")
     )
+
+
+@dataclass
+class ValueChange:
+    at: datetime
+    by: str
+    value: Decimal
+    comment: str
+
+
+def report_change_logs(*, report: Report | None) -> dict[int, list[ValueChange]]:
+    """Each figure's saved versions in a report, newest first, in display units:
+    one query for the whole report."""
+    if report is None:
+        return {}
+    logs: dict[int, list[ValueChange]] = {}
+    versions = (
+        DataValue.history.filter(report_id=report.pk)
+        .select_related("history_user", "indicator__unit")
+        .order_by("-history_date")
+    )
+    for version in versions:
+        logs.setdefault(version.indicator_id, []).append(
+            ValueChange(
+                at=version.history_date,
+                by=version.history_user.get_username() if version.history_user else "—",
+                value=from_base(version.value, version.indicator.unit),
+                comment=version.comment,
+            )
+        )
+    return logs

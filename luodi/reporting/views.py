@@ -16,7 +16,7 @@ from luodi.plan.units import to_base
 from .choices import EDITABLE_STATUSES, ReportStatus
 from .forms import ReasonForm, parse_figure
 from .models import Period, Report
-from .selectors import report_form_rows, reports_visible_to
+from .selectors import report_change_logs, report_form_rows, reports_visible_to
 from .services import (
     ValueConflict,
     ValuesImportRefused,
@@ -176,6 +176,7 @@ def report_detail(request, division_code: str, period_code: str):
         if report
         else {}
     )
+    logs = report_change_logs(report=report)
     status = report.status if report else ReportStatus.DRAFT
     may_enter = can_report(request.user, division) and status in EDITABLE_STATUSES
     context = {
@@ -189,6 +190,7 @@ def report_detail(request, division_code: str, period_code: str):
                 "error": errors.get(row.indicator.pk),
                 "typed": request.POST.get(f"value-{row.indicator.pk}") if errors else None,
                 "lock": locks.get(row.indicator.pk),
+                "log": logs.get(row.indicator.pk, []),
             }
             for row in rows
         ],

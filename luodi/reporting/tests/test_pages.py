@@ -192,3 +192,53 @@ def test_another_leagues_template_does_not_exist(client, setup):
     response = client.get(reverse("reporting:template", args=["152222", "2024-01"]))
 
     assert response.status_code == 404
+
+
+def test_a_figures_changes_are_listed_beside_it_newest_first(client, setup, make_user):
+    (sand, pipes), period, users = setup
+    office = make_user("office", "150000", Role.TASK_FORCE)
+    client.force_login(users["county"])
+    client.post(url(), {"action": "save", f"value-{sand.pk}": "10"})
+    client.force_login(office)
+    client.post(
+        url(),
+        {
+            "action": "save",
+            f"value-{sand.pk}": "11",
+            f"version-{sand.pk}": "1",
+            f"comment-{sand.pk}": "核实后更正",
+        },
+    )
+
+    page = client.get(url())
+
+    log = page.context["rows"][0]["log"]
+    assert [(c.by, c.value, c.comment) for c in log] == [
+        ("office", 11, "核实后更正"),
+        ("kyzq", 10, ""),
+    ]
+    assert 'data-log-for="sand"' in page.content.decode()
+
+
+def test_the_entry_page_costs_the_same_queries_however_many_changes(
+    client, setup, django_assert_max_num_queries, django_assert_num_queries
+):
+    (sand, pipes), period, users = setup
+    client.force_login(users["county"])
+    client.post(url(), {"action": "save", f"value-{sand.pk}": "1", f"value-{pipes.pk}": "1"})
+    client.get(url())
+    with django_assert_max_num_queries(50) as before:
+        client.get(url())
+    baseline = len(before.captured_queries)  # read now: each request clears the query log
+    for version in range(1, 6):
+        client.post(
+            url(),
+            {
+                "action": "save",
+                f"value-{sand.pk}": str(version + 1),
+                f"version-{sand.pk}": str(version),
+            },
+        )
+
+    with django_assert_num_queries(baseline):
+        client.get(url())
