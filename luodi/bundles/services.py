@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from luodi.actions.choices import EventKind
 from luodi.actions.models import Event
 from luodi.actions.services import event_save
+from luodi.core.errors import at_most_listed
 from luodi.divisions.choices import DepartmentKind, Level
 from luodi.divisions.models import Department, Division
 from luodi.divisions.services import department_save, divisions_load
@@ -51,7 +52,6 @@ from .reader import FieldError, Record, first_error, lookup_by
 
 BUNDLE_FORMAT = "luodi-bundle/1"
 MAX_BUNDLE_BYTES = 20 * 1024 * 1024
-MAX_ERRORS_LISTED = 50
 
 
 class BundleError(Exception):
@@ -496,13 +496,7 @@ def bundle_import(*, data: dict[str, Any], acting_user: Any, dry_run: bool = Fal
         importer.section(name, data.get(name), handlers[name])
 
     if importer.errors:
-        listed = importer.errors[:MAX_ERRORS_LISTED]
-        if len(importer.errors) > MAX_ERRORS_LISTED:
-            listed.append(
-                _("… and %(count)d more errors.")
-                % {"count": len(importer.errors) - MAX_ERRORS_LISTED}
-            )
-        raise BundleError(listed)
+        raise BundleError(at_most_listed(importer.errors))
     if dry_run:
         transaction.set_rollback(True)
     return importer.report

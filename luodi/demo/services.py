@@ -148,7 +148,7 @@ def demo_load() -> ImportReport:
     demo_users_ensure()
     office = get_user_model().objects.get(username="taskforce")
     for month in (1, 2, 3):
-        period_containing(frequency=Frequency.MONTHLY, day=date(2024, month, 1))
+        period_containing(frequency=Frequency.MONTHLY, day=date(2024, month, 1), acting_user=office)
     # The figures go in through the same import a league office uses, entered
     # as on the demo's date so that the periods are still open.
     values_import(

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from luodi.core.errors import at_most_listed
 from luodi.core.services import record_save
 from luodi.divisions.models import Division
 from luodi.divisions.permissions import can_approve, can_report, can_unlock
@@ -70,8 +71,9 @@ def assignment_save(
     )
 
 
-def period_containing(*, frequency: str, day: date) -> Period:
-    """The period of this frequency that contains `day`, created on first use."""
+def period_containing(*, frequency: str, day: date, acting_user: Any = None) -> Period:
+    """The period of this frequency that contains `day`, created (and audited)
+    on first use."""
     if frequency == Frequency.MONTHLY:
         starts = day.replace(day=1)
         ends = day.replace(day=calendar.monthrange(day.year, day.month)[1])
@@ -88,9 +90,14 @@ def period_containing(*, frequency: str, day: date) -> Period:
         raise ValidationError(
             {"frequency": _("Unknown frequency “%(value)s”.") % {"value": frequency}}
         )
-    period, _created = Period.objects.get_or_create(
-        code=code, defaults={"frequency": frequency, "starts_on": starts, "ends_on": ends}
-    )
+    period = Period.objects.filter(code=code).first()
+    if period is None:
+        period, _changes = record_save(
+            instance=Period(),
+            fields={"code": code, "frequency": frequency, "starts_on": starts, "ends_on": ends},
+            acting_user=acting_user,
+            action_prefix="reporting.period",
+        )
     return period
 
 
@@ -354,16 +361,12 @@ class ValuesImportReport:
     unchanged: int = 0
 
 
-MAX_IMPORT_ERRORS_LISTED = 50
-
-
-def _refuse(errors: list[str]) -> None:
-    listed = errors[:MAX_IMPORT_ERRORS_LISTED]
-    if len(errors) > MAX_IMPORT_ERRORS_LISTED:
-        listed.append(
-            _("… and %(count)d more errors.") % {"count": len(errors) - MAX_IMPORT_ERRORS_LISTED}
-        )
-    raise ValuesImportRefused(listed)
+def _row_error(figure, column: str, message: str) -> str:
+    return _("row %(row)d, %(column)s: %(message)s") % {
+        "row": figure.row,
+        "column": column,
+        "message": message,
+    }
 
 
 def _checked_rows(figures: list, acting_user: Any) -> tuple[list[tuple], list[str]]:
@@ -387,10 +390,7 @@ def _checked_rows(figures: list, acting_user: Any) -> tuple[list[tuple], list[st
     seen: dict[tuple[str, str, str], int] = {}
 
     def fail(figure, column: str, message: str) -> None:
-        errors.append(
-            _("row %(row)d, %(column)s: %(message)s")
-            % {"row": figure.row, "column": column, "message": message}
-        )
+        errors.append(_row_error(figure, column, message))
 
     for figure in figures:
         division = divisions.get(figure.division)
@@ -453,7 +453,7 @@ def values_import(
     """
     rows, errors = _checked_rows(figures, acting_user)
     if errors:
-        _refuse(errors)
+        raise ValuesImportRefused(at_most_listed(errors))
     report = ValuesImportReport()
     for figure, division, period, indicator, value, version in rows:
         try:
@@ -476,20 +476,14 @@ def values_import(
                 )
                 report.saved += 1
         except ValueConflict as conflict:
-            errors.append(
-                _("row %(row)d, %(column)s: %(message)s")
-                % {"row": figure.row, "column": "value", "message": conflict}
-            )
+            errors.append(_row_error(figure, "value", str(conflict)))
         except ValidationError as error:
             for field, messages in getattr(
                 error, "message_dict", {"value": error.messages}
             ).items():
-                errors.append(
-                    _("row %(row)d, %(column)s: %(message)s")
-                    % {"row": figure.row, "column": field, "message": " ".join(messages)}
-                )
+                errors.append(_row_error(figure, field, " ".join(messages)))
     if errors:
-        _refuse(errors)
+        raise ValuesImportRefused(at_most_listed(errors))
     if dry_run:
         transaction.set_rollback(True)
     return report

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db.backends.sqlite3.base import DatabaseWrapper
 
 from config.settings.base import sqlite_database
+from luodi.core.errors import at_most_listed
 from luodi.core.models import AuditEvent
 from luodi.core.services import audit_record
 from luodi.divisions.models import Division
@@ -163,3 +164,13 @@ def test_the_chinese_catalogue_holds_every_message_in_the_source(tmp_path):
     untranslated = [m.id for m in extracted if m.id and (not m.string or m.fuzzy)]
     assert untranslated == []
     assert len(extracted) == len(read_po(open(ROOT / "locale/zh_Hans/LC_MESSAGES/django.po", "rb")))
+
+
+def test_a_long_list_of_errors_shows_fifty_and_counts_the_rest():
+    errors = [f"row {n}: bad" for n in range(1, 53)]
+
+    listed = at_most_listed(errors)
+
+    assert listed[:2] == ["row 1: bad", "row 2: bad"]
+    assert listed[49:] == ["row 50: bad", "… and 2 more errors."]
+    assert at_most_listed(errors[:3]) == errors[:3]

@@ -280,3 +280,20 @@ def test_a_total_as_of_an_earlier_moment_uses_the_values_stored_then(people, jan
     assert (
         rollup(indicator=sand_land, division=league, period=january, as_of=between) == 12 * WAN_MU
     )
+
+
+@pytest.mark.parametrize(
+    ("frequency", "day", "code", "starts", "ends"),
+    [
+        (Frequency.MONTHLY, date(2024, 2, 14), "2024-02", date(2024, 2, 1), date(2024, 2, 29)),
+        (Frequency.QUARTERLY, date(2024, 5, 3), "2024-Q2", date(2024, 4, 1), date(2024, 6, 30)),
+        (Frequency.YEARLY, date(2024, 5, 3), "2024", date(2024, 1, 1), date(2024, 12, 31)),
+    ],
+)
+def test_a_period_is_created_once_and_audited(db, frequency, day, code, starts, ends):
+    period = period_containing(frequency=frequency, day=day)
+    again = period_containing(frequency=frequency, day=ends)
+
+    assert (period.code, period.starts_on, period.ends_on) == (code, starts, ends)
+    assert again == period
+    assert AuditEvent.objects.filter(action="reporting.period.created").count() == 1
