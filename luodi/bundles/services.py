@@ -175,38 +175,54 @@ class _Importer:
         location = f"{where}.{field_name}" if field_name else where
         self.errors.append(f"{location}: {message}")
 
+    def _upsert(
+        self,
+        section: str,
+        existing: Any,
+        save: Callable[..., tuple[Any, dict]],
+        instance_kwarg: str,
+        **fields: Any,
+    ) -> tuple[Any, dict]:
+        """Save one record through its service (created, or `existing` updated)
+        and count it in the report."""
+        record, changes = save(**{instance_kwarg: existing}, **fields, acting_user=self.user)
+        self.report.count(section, existed=existing is not None, changes=changes)
+        return record, changes
+
     # One handler per section, in the order the sections are imported.
 
     def import_departments(self, r: Record) -> None:
         name = r.text("name")
-        existing = Department.objects.filter(name=name).first()
-        department, changes = department_save(
-            department=existing,
+        self._upsert(
+            "departments",
+            Department.objects.filter(name=name).first(),
+            department_save,
+            "department",
             name=name,
             kind=r.choice("kind", DepartmentKind),
             division=r.ref("division", self.division, required=False),
-            acting_user=self.user,
         )
-        self.report.count("departments", existed=existing is not None, changes=changes)
 
     def import_units(self, r: Record) -> None:
         symbol = r.text("symbol")
-        existing = Unit.objects.filter(symbol=symbol).first()
-        _unit, changes = unit_save(
-            unit=existing,
+        self._upsert(
+            "units",
+            Unit.objects.filter(symbol=symbol).first(),
+            unit_save,
+            "unit",
             symbol=symbol,
             name=r.text("name"),
             dimension=r.choice("dimension", Dimension),
             factor=r.decimal("factor"),
-            acting_user=self.user,
         )
-        self.report.count("units", existed=existing is not None, changes=changes)
 
     def import_campaigns(self, r: Record) -> None:
         code = r.text("code")
-        existing = Campaign.objects.filter(code=code).first()
-        _campaign, changes = campaign_save(
-            campaign=existing,
+        self._upsert(
+            "campaigns",
+            Campaign.objects.filter(code=code).first(),
+            campaign_save,
+            "campaign",
             code=code,
             name=r.text("name"),
             division=r.ref("division", self.division),
@@ -214,28 +230,28 @@ class _Importer:
             decided_by=r.text("decided_by", required=False),
             decided_from=r.date("decided_from", required=False),
             decided_until=r.date("decided_until", required=False),
-            acting_user=self.user,
         )
-        self.report.count("campaigns", existed=existing is not None, changes=changes)
 
     def import_strategic_tasks(self, r: Record) -> None:
         code = r.text("code")
-        existing = StrategicTask.objects.filter(code=code).first()
-        _task, changes = strategic_task_save(
-            task=existing,
+        self._upsert(
+            "strategic_tasks",
+            StrategicTask.objects.filter(code=code).first(),
+            strategic_task_save,
+            "task",
             code=code,
             campaign=r.ref("campaign", self.campaign),
             name=r.text("name"),
             order=r.integer("order", required=False) or 0,
-            acting_user=self.user,
         )
-        self.report.count("strategic_tasks", existed=existing is not None, changes=changes)
 
     def import_programmes(self, r: Record) -> None:
         code = r.text("code")
-        existing = Programme.objects.filter(code=code).first()
-        _programme, changes = programme_save(
-            programme=existing,
+        self._upsert(
+            "programmes",
+            Programme.objects.filter(code=code).first(),
+            programme_save,
+            "programme",
             code=code,
             campaign=r.ref("campaign", self.campaign),
             name=r.text("name"),
@@ -243,34 +259,34 @@ class _Importer:
             strategic_tasks=r.refs("strategic_tasks", self.task),
             lead_department=r.ref("lead_department", self.department, required=False),
             description=r.text("description", required=False),
-            acting_user=self.user,
         )
-        self.report.count("programmes", existed=existing is not None, changes=changes)
 
     def import_workstreams(self, r: Record) -> None:
         code = r.text("code")
-        existing = Workstream.objects.filter(code=code).first()
-        _workstream, changes = workstream_save(
-            workstream=existing,
+        self._upsert(
+            "workstreams",
+            Workstream.objects.filter(code=code).first(),
+            workstream_save,
+            "workstream",
             code=code,
             programme=r.ref("programme", self.programme),
             name=r.text("name"),
             order=r.integer("order", required=False) or 0,
             lead_department=r.ref("lead_department", self.department, required=False),
-            acting_user=self.user,
         )
-        self.report.count("workstreams", existed=existing is not None, changes=changes)
 
     def import_indicators(self, r: Record) -> None:
         code = r.text("code")
-        existing = Indicator.objects.filter(code=code).first()
         unit_symbol = r.text("unit")
         try:
             unit = unit_by_symbol(unit_symbol)
         except ValidationError as error:
             raise FieldError("unit", " ".join(error.messages)) from error
-        _indicator, changes = indicator_save(
-            indicator=existing,
+        self._upsert(
+            "indicators",
+            Indicator.objects.filter(code=code).first(),
+            indicator_save,
+            "indicator",
             code=code,
             name=r.text("name"),
             programme=r.ref("programme", self.programme),
@@ -282,15 +298,15 @@ class _Importer:
             over_time=r.choice("over_time", OverTime, default=OverTime.CUMULATIVE),
             higher_is_better=r.boolean("higher_is_better", default=True),
             description=r.text("description", required=False),
-            acting_user=self.user,
         )
-        self.report.count("indicators", existed=existing is not None, changes=changes)
 
     def import_assignments(self, r: Record) -> None:
         indicator = r.ref("indicator", self.indicator)
-        existing = Assignment.objects.filter(indicator=indicator).first()
-        _assignment, changes = assignment_save(
-            assignment=existing,
+        self._upsert(
+            "assignments",
+            Assignment.objects.filter(indicator=indicator).first(),
+            assignment_save,
+            "assignment",
             indicator=indicator,
             level=r.choice("level", Level),
             frequency=r.choice("frequency", Frequency),
@@ -306,33 +322,33 @@ class _Importer:
             comment_above_target_factor=r.decimal("comment_above_target_factor", required=False)
             or Decimal(2),
             parent_check=r.choice("parent_check", ParentCheck, default=ParentCheck.OFF),
-            acting_user=self.user,
         )
-        self.report.count("assignments", existed=existing is not None, changes=changes)
 
     def import_targets(self, r: Record) -> None:
         indicator = r.ref("indicator", self.indicator)
         division = r.ref("division", self.division)
         year = r.integer("year")
         value = r.measure("value", unit_key="unit", expected=indicator.unit)
-        existing = indicator.targets.filter(division=division, year=year).first()
-        _target, changes = target_save(
-            target=existing,
+        self._upsert(
+            "targets",
+            indicator.targets.filter(division=division, year=year).first(),
+            target_save,
+            "target",
             indicator=indicator,
             division=division,
             year=year,
             value=value,
             change_percent=r.decimal("change_percent", required=False),
             note=r.text("note", required=False),
-            acting_user=self.user,
         )
-        self.report.count("targets", existed=existing is not None, changes=changes)
 
     def import_policies(self, r: Record) -> None:
         code = r.text("code")
-        existing = Policy.objects.filter(code=code).first()
-        _policy, changes = policy_save(
-            policy=existing,
+        self._upsert(
+            "policies",
+            Policy.objects.filter(code=code).first(),
+            policy_save,
+            "policy",
             code=code,
             title=r.text("title"),
             programme=r.ref("programme", self.programme),
@@ -343,9 +359,7 @@ class _Importer:
             document_number=r.text("document_number", required=False),
             is_sample=r.boolean("is_sample"),
             note=r.text("note", required=False),
-            acting_user=self.user,
         )
-        self.report.count("policies", existed=existing is not None, changes=changes)
 
     def import_projects(self, r: Record) -> None:
         code = r.text("code")
@@ -410,9 +424,11 @@ class _Importer:
 
     def import_events(self, r: Record) -> None:
         code = r.text("code")
-        existing = Event.objects.filter(code=code).first()
-        _event, changes = event_save(
-            event=existing,
+        self._upsert(
+            "events",
+            Event.objects.filter(code=code).first(),
+            event_save,
+            "event",
             code=code,
             kind=r.choice("kind", EventKind),
             title=r.text("title"),
@@ -423,9 +439,7 @@ class _Importer:
             divisions=r.refs("divisions", self.division),
             departments=r.refs("departments", self.department),
             summary=r.text("summary", required=False),
-            acting_user=self.user,
         )
-        self.report.count("events", existed=existing is not None, changes=changes)
 
 
 SECTIONS = [
