@@ -9,7 +9,7 @@ from django.db.models import Avg, Max, QuerySet, Sum
 
 from luodi.divisions.models import Division
 from luodi.plan.choices import AcrossDivisions
-from luodi.plan.models import Indicator, Target
+from luodi.plan.models import Indicator, Target, Unit
 from luodi.plan.units import from_base
 
 from .models import Assignment, DataValue, Period, Report
@@ -60,6 +60,10 @@ class FormRow:
         return self.value - self.previous
 
 
+def _shown(value: Decimal | None, unit: Unit) -> Decimal | None:
+    return None if value is None else from_base(value, unit)
+
+
 def previous_period(period: Period) -> Period | None:
     return (
         Period.objects.filter(frequency=period.frequency, ends_on__lt=period.starts_on)
@@ -102,20 +106,16 @@ def report_form_rows(*, division: Division, period: Period) -> list[FormRow]:
     }
     rows = []
     for assignment in assignments:
-        unit = assignment.indicator.unit
-        stored = current.get(assignment.indicator_id)
-
-        def shown(value: Decimal | None, unit=unit) -> Decimal | None:
-            return None if value is None else from_base(value, unit)
-
+        unit, key = assignment.indicator.unit, assignment.indicator_id
+        stored = current.get(key)
         rows.append(
             FormRow(
                 assignment=assignment,
-                value=shown(stored.value if stored else None),
+                value=_shown(stored.value if stored else None, unit),
                 comment=stored.comment if stored else "",
                 version=stored.version if stored else None,
-                target=shown(targets.get(assignment.indicator_id)),
-                previous=shown(previous.get(assignment.indicator_id)),
+                target=_shown(targets.get(key), unit),
+                previous=_shown(previous.get(key), unit),
             )
         )
     return rows
