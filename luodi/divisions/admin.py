@@ -84,9 +84,9 @@ class MembershipAdmin(DivisionScopedAdmin):
     service = staticmethod(membership_save)
     service_instance_kwarg = "membership"
     action_prefix = "divisions.membership"
-    list_display = ["user", "division", "role"]
+    list_display = ["user", "division", "role", "department"]
     list_filter = ["role"]
-    search_fields = ["user__username", "division__name", "division__code"]
-    fields = ["user", "division", "role"]
+    search_fields = ["user__username", "division__name", "division__code", "department__name"]
+    fields = ["user", "division", "role", "department"]
     raw_id_fields = ["user"]  # a list of every user would show names from other divisions
-    list_select_related = ["user", "division"]
+    list_select_related = ["user", "division", "department"]

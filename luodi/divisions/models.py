@@ -120,6 +120,15 @@ class Membership(TimeStampedModel):
         Division, verbose_name=_("division"), on_delete=models.PROTECT, related_name="memberships"
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        help_text=_("The body the person works for, if any: a department of this division."),
+    )
 
     history = HistoricalRecords()
 

