@@ -21,6 +21,8 @@ from luodi.plan.models import Programme
 from luodi.plan.services import campaign_save, programme_save
 from luodi.projects.models import Project
 from luodi.projects.services import project_save
+from luodi.reporting.choices import Frequency
+from luodi.reporting.services import period_containing, report_open
 
 # How each registered model is scoped; a new model must be placed here.
 SCOPE_OF_MODEL = {
@@ -38,6 +40,7 @@ SCOPE_OF_MODEL = {
     "projects.project": "division",
     "actions.event": "division, or campaign when it has none",
     "reporting.assignment": "campaign",
+    "reporting.period": "reference data (opened by top-level editors, never changed)",
     "core.auditevent": "superuser only",
     "auth.user": "superuser only",
     "auth.group": "superuser only",
@@ -52,8 +55,8 @@ PAGES = {
     "set_language": "anyone (POST)",
     "dashboards:status": "logged in; figures scoped to the user's divisions",
     "reporting:list": "logged in; the reports of the user's subtree",
-    "reporting:report": "logged in; 404 outside the user's subtree (luodi/reporting/tests)",
-    "reporting:template": "logged in; 404 outside the user's subtree (luodi/reporting/tests)",
+    "reporting:report": "logged in; 404 outside the user's subtree",
+    "reporting:template": "logged in; 404 outside the user's subtree",
 }
 # Arguments for pages whose address names a record.
 PAGE_ARGS = {
@@ -174,6 +177,31 @@ def test_records_in_divisions_are_reached_only_within_the_users_subtree(client, 
                 )
 
     assert found == wanted
+
+
+@pytest.mark.parametrize("user", list(USERS))
+def test_reports_are_reached_only_within_the_users_subtree(client, world, user):
+    office = get_user_model().objects.create_superuser("root", password="x")
+    january = period_containing(frequency=Frequency.MONTHLY, day=date(2024, 1, 1))
+    for code in RELATIONS.values():
+        report_open(division=Division.objects.get(code=code), period=january, acting_user=office)
+    root, _role = log_in(client, user)
+
+    found = {
+        (relation, route): client.get(
+            reverse(f"reporting:{route}", args=[code, "2024-01"])
+        ).status_code
+        for relation, code in RELATIONS.items()
+        for route in ["report", "template"]
+    }
+    listed = {r.division.code for r in client.get(reverse("reporting:list")).context["reports"]}
+
+    assert found == {
+        (relation, route): 200 if within(code, root) else 404
+        for relation, code in RELATIONS.items()
+        for route in ["report", "template"]
+    }
+    assert listed == {code for code in RELATIONS.values() if within(code, root)}
 
 
 @pytest.mark.parametrize("user", list(USERS))

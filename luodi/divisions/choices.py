@@ -24,3 +24,16 @@ class Role(models.TextChoices):
 
 
 EDITING_ROLES = frozenset({Role.TASK_FORCE, Role.REPORTER, Role.APPROVER})
+
+
+# From the top of the tree down.
+LEVEL_ORDER = [Level.PROVINCE, Level.PREFECTURE, Level.COUNTY, Level.TOWNSHIP]
+
+
+def is_above(level: str, other: str) -> bool:
+    """Whether divisions at `level` sit higher in the tree than those at `other`."""
+    return LEVEL_ORDER.index(Level(level)) < LEVEL_ORDER.index(Level(other))
+
+
+def levels_below(level: str) -> list[Level]:
+    return LEVEL_ORDER[LEVEL_ORDER.index(Level(level)) + 1 :]

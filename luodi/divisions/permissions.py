@@ -12,6 +12,8 @@ from django.db.models import Q, QuerySet
 from .choices import EDITING_ROLES, Role
 from .models import Division, Membership
 
+REPORTING_ROLES = {Role.REPORTER, Role.TASK_FORCE}
+
 
 def _memberships(user) -> list[Membership]:
     cached = getattr(user, "_luodi_memberships", None)
@@ -101,12 +103,27 @@ def _has_role_at(user, division: Division, roles: set[str], *, strictly_above: b
 
 def can_report(user, division: Division) -> bool:
     """Enter and submit a division's figures: its own reporters and the offices above."""
-    return _has_role_at(user, division, {Role.REPORTER, Role.TASK_FORCE}, strictly_above=False)
+    return _has_role_at(user, division, REPORTING_ROLES, strictly_above=False)
+
+
+def reportable_divisions(user) -> QuerySet[Division]:
+    """The divisions whose figures a user may enter: the same rule as `can_report`."""
+    if not user.is_authenticated:
+        return Division.objects.none()
+    if sees_everything(user):
+        return Division.objects.all()
+    roots = [m.division for m in _memberships(user) if m.role in REPORTING_ROLES]
+    return Division.objects.subtree_of(roots)
 
 
 def can_approve(user, division: Division) -> bool:
-    """Approve or return a division's report: approvers at a level above it."""
-    return _has_role_at(user, division, {Role.APPROVER, Role.TASK_FORCE}, strictly_above=True)
+    """Approve or return a division's report, level by level: an approver of
+    the division directly above it, or a task-force administrator anywhere above."""
+    if _has_role_at(user, division, {Role.TASK_FORCE}, strictly_above=True):
+        return True
+    return any(
+        m.role == Role.APPROVER and m.division.pk == division.parent_id for m in _memberships(user)
+    )
 
 
 def can_unlock(user, division: Division) -> bool:

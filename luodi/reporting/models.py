@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from luodi.core.models import TimeStampedModel
-from luodi.divisions.choices import Level
+from luodi.divisions.choices import Level, is_above
 from luodi.divisions.models import Division
 from luodi.plan.models import Indicator
 
@@ -35,7 +35,10 @@ class Period(TimeStampedModel):
 
 class Assignment(TimeStampedModel):
     """Which divisions report an indicator (those at `level`), how often, and
-    the rules its values must pass."""
+    the rules its values must pass. With a parent check, every division above
+    that level also enters its own total, which is held against the sum of its
+    children's figures; totals of the tree are always made from the figures at
+    `level`, so the parents' own totals are never counted twice."""
 
     indicator = models.OneToOneField(
         Indicator,
@@ -84,6 +87,14 @@ class Assignment(TimeStampedModel):
     def __str__(self) -> str:
         return (
             f"{self.indicator.name} · {self.get_level_display()} · {self.get_frequency_display()}"
+        )
+
+    def reported_at(self, level: str) -> bool:
+        """Whether divisions at `level` enter this indicator: those at the
+        reporting level, and those above it when their own totals are checked
+        against their children's."""
+        return level == self.level or (
+            self.parent_check != ParentCheck.OFF and is_above(level, self.level)
         )
 
 

@@ -1,30 +1,52 @@
 """Reads for reporting: the form of one report, and totals for any division
 from the values in its subtree."""
 
+import os
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Avg, Max, QuerySet, Sum
+from django.db.models import Avg, Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum, Window
+from django.db.models.functions import RowNumber
 
+from luodi.divisions.choices import LEVEL_ORDER, is_above, levels_below
 from luodi.divisions.models import Division
-from luodi.plan.choices import AcrossDivisions
+from luodi.plan.choices import AcrossDivisions, OverTime
 from luodi.plan.models import Indicator, Target, Unit
 from luodi.plan.units import from_base
 
+from .choices import ParentCheck
 from .models import Assignment, DataValue, Period, Report
 
 COMBINE = {AcrossDivisions.SUM: Sum, AcrossDivisions.MEAN: Avg, AcrossDivisions.MAXIMUM: Max}
 
 
+def _as_stored(as_of: datetime | None) -> QuerySet:
+    """The figures as stored now, or each figure's last version saved at or
+    before `as_of` (history ids rise with time, so the last is the largest),
+    leaving out figures deleted by then."""
+    if as_of is None:
+        return DataValue.objects.all()
+    versions = DataValue.history.filter(history_date__lte=as_of)
+    last = (
+        versions.filter(id=OuterRef("id"))
+        .values("id")
+        .annotate(last=Max("history_id"))
+        .values("last")
+    )
+    return versions.filter(history_id=Subquery(last)).exclude(history_type="-")
+
+
 def _values(
     indicator: Indicator, division: Division, period: Period, as_of: datetime | None
 ) -> QuerySet:
-    values = DataValue.history.as_of(as_of) if as_of else DataValue.objects.all()
-    return values.filter(
+    # Only the figures of the reporting level: a parent's own total is never
+    # added to its children's.
+    return _as_stored(as_of).filter(
         indicator=indicator,
+        report__division__level=F("indicator__assignment__level"),
         report__period=period,
-        report__division__in=Division.objects.subtree_of([division]),
+        report__division__path__startswith=division.path,
     )
 
 
@@ -36,6 +58,107 @@ def rollup(
     then. None when nothing has been reported."""
     combine = COMBINE[AcrossDivisions(indicator.across_divisions)]
     return _values(indicator, division, period, as_of).aggregate(total=combine("value"))["total"]
+
+
+@dataclass
+class _Combined:
+    """Figures of several divisions, combined by an indicator's rule."""
+
+    total: Decimal = Decimal(0)
+    count: int = 0
+    largest: Decimal | None = None
+
+    def add(self, value: Decimal) -> None:
+        self.total += value
+        self.count += 1
+        self.largest = value if self.largest is None else max(self.largest, value)
+
+    def result(self, rule: str) -> Decimal | None:
+        if rule == AcrossDivisions.MAXIMUM:
+            return self.largest
+        if rule == AcrossDivisions.MEAN:
+            return self.total / self.count
+        return self.total
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    """ "/a/b/c/" → ["/a/", "/a/b/", "/a/b/c/"]."""
+    return [path[: i + 1] for i, char in enumerate(path) if char == "/" and i > 0]
+
+
+def totals(
+    *,
+    indicators: list[Indicator],
+    divisions: list[Division],
+    year: int,
+    up_to: date,
+    as_of: datetime | None = None,
+) -> dict[tuple[int, int], Decimal]:
+    """Each indicator's total from 1 January of `year` to `up_to` for each
+    division's subtree, in base units, keyed by (indicator id, division id);
+    a pair with no figures is absent. A fixed number of queries, however many
+    divisions.
+
+    Figures are first reduced over time for each reporting division in the
+    database (the latest figure of a cumulative or a level indicator, the sum
+    of a flow), then combined up the tree by the indicator's rule. With
+    `as_of`, from the figures as they were stored at that moment. One query
+    for the assignments, then one for each kind of indicator (same level,
+    frequency and rule over time): usually three in all."""
+    if not indicators or not divisions:
+        return {}
+    common = os.path.commonprefix([d.path for d in divisions])
+    stored = _as_stored(as_of).filter(
+        report__period__starts_on__year=year,
+        report__period__starts_on__lte=up_to,
+        report__division__path__startswith=common[: common.rfind("/") + 1],
+    )
+    # Indicators reported at the same level and frequency and reduced over time
+    # the same way share a query, whose conditions are then plain constants.
+    groups: dict[tuple[str, str, bool], list[int]] = {}
+    for indicator_id, level, frequency, over_time in Assignment.objects.filter(
+        indicator__in=indicators
+    ).values_list("indicator_id", "level", "frequency", "indicator__over_time"):
+        key = (level, frequency, over_time == OverTime.FLOW)
+        groups.setdefault(key, []).append(indicator_id)
+    reduced: list[tuple[int, str, Decimal]] = []
+    for (level, frequency, is_flow), indicator_ids in groups.items():
+        figures = stored.filter(
+            indicator_id__in=indicator_ids,
+            report__division__level=level,
+            report__period__frequency=frequency,
+        )
+        if is_flow:
+            reduced.extend(
+                figures.values_list("indicator_id", "report__division__path").annotate(
+                    reduced=Sum("value")
+                )
+            )
+        else:
+            reduced.extend(
+                figures.annotate(
+                    rank=Window(
+                        RowNumber(),
+                        partition_by=[F("indicator_id"), F("report__division_id")],
+                        order_by=F("report__period__starts_on").desc(),
+                    )
+                )
+                .filter(rank=1)
+                .values_list("indicator_id", "report__division__path", "value")
+            )
+    wanted = {d.path: d.pk for d in divisions}
+    combined: dict[tuple[int, int], _Combined] = {}
+    for indicator_id, path, value in reduced:
+        for ancestor in _ancestor_paths(path):
+            division_id = wanted.get(ancestor)
+            if division_id is not None:
+                combined.setdefault((indicator_id, division_id), _Combined()).add(value)
+    rules = {i.pk: i.across_divisions for i in indicators}
+    return {
+        key: result
+        for key, parts in combined.items()
+        if (result := parts.result(rules[key[0]])) is not None
+    }
 
 
 @dataclass
@@ -53,11 +176,26 @@ class FormRow:
     def indicator(self) -> Indicator:
         return self.assignment.indicator
 
+    # For a total checked against the figures of the divisions below.
+    checks_children: bool = False
+    children_total: Decimal | None = None
+    children_reported: int = 0
+    children_expected: int = 0
+
     @property
     def change(self) -> Decimal | None:
         if self.value is None or self.previous is None:
             return None
         return self.value - self.previous
+
+    @property
+    def differs_from_children(self) -> bool:
+        return (
+            self.checks_children
+            and self.value is not None
+            and self.children_total is not None
+            and self.value != self.children_total
+        )
 
 
 def _shown(value: Decimal | None, unit: Unit) -> Decimal | None:
@@ -72,14 +210,61 @@ def previous_period(period: Period) -> Period | None:
     )
 
 
-def report_form_rows(*, division: Division, period: Period) -> list[FormRow]:
-    """Every indicator the division reports for this period, with its value,
-    this year's target and the previous period's value: four queries."""
-    assignments = list(
-        Assignment.objects.filter(level=division.level, frequency=period.frequency)
+def assignments_reported_at(division: Division, period: Period) -> QuerySet[Assignment]:
+    """The indicators a division enters for a period: those of its level, and
+    the totals it checks against the divisions below it."""
+    return (
+        Assignment.objects.filter(frequency=period.frequency)
+        .filter(
+            Q(level=division.level)
+            | Q(level__in=levels_below(division.level)) & ~Q(parent_check=ParentCheck.OFF)
+        )
         .select_related("indicator__unit")
         .order_by("indicator__programme__order", "indicator_id")
     )
+
+
+@dataclass(frozen=True)
+class ChildrenTotal:
+    total: Decimal | None
+    reported: int
+
+
+def children_totals(
+    *, division: Division, period: Period, indicators: list[Indicator]
+) -> dict[int, ChildrenTotal]:
+    """What the divisions directly below reported for each indicator, combined
+    by the indicator's rule, and how many of them reported: one query."""
+    if not indicators:
+        return {}
+    grouped = (
+        DataValue.objects.filter(
+            report__division__parent=division, report__period=period, indicator__in=indicators
+        )
+        .values("indicator_id")
+        .annotate(
+            sum=Sum("value"), mean=Avg("value"), max=Max("value"), reported=Count("report_id")
+        )
+    )
+    rules = {i.pk: AcrossDivisions(i.across_divisions) for i in indicators}
+    column = {
+        AcrossDivisions.SUM: "sum",
+        AcrossDivisions.MEAN: "mean",
+        AcrossDivisions.MAXIMUM: "max",
+    }
+    return {
+        row["indicator_id"]: ChildrenTotal(
+            total=Decimal(str(row[column[rules[row["indicator_id"]]]])), reported=row["reported"]
+        )
+        for row in grouped
+    }
+
+
+def report_form_rows(*, division: Division, period: Period) -> list[FormRow]:
+    """Every indicator the division enters for this period, with its value,
+    this year's target, the previous period's value and, for a checked total,
+    the figures below: five queries."""
+    assignments = list(assignments_reported_at(division, period))
     indicators = [a.indicator_id for a in assignments]
     current = {
         v.indicator_id: v
@@ -104,10 +289,14 @@ def report_form_rows(*, division: Division, period: Period) -> list[FormRow]:
             division=division, year=period.starts_on.year, indicator__in=indicators
         )
     }
+    checked = [a.indicator for a in assignments if a.level != division.level]
+    below = children_totals(division=division, period=period, indicators=checked)
+    expected = division.children.filter(is_active=True).count() if checked else 0
     rows = []
     for assignment in assignments:
         unit, key = assignment.indicator.unit, assignment.indicator_id
         stored = current.get(key)
+        children = below.get(key, ChildrenTotal(total=None, reported=0))
         rows.append(
             FormRow(
                 assignment=assignment,
@@ -116,9 +305,66 @@ def report_form_rows(*, division: Division, period: Period) -> list[FormRow]:
                 version=stored.version if stored else None,
                 target=_shown(targets.get(key), unit),
                 previous=_shown(previous.get(key), unit),
+                checks_children=assignment.level != division.level,
+                children_total=_shown(children.total, unit),
+                children_reported=children.reported,
+                children_expected=expected,
             )
         )
     return rows
+
+
+def reports_below(*, division: Division, period: Period) -> list[tuple[Division, Report | None]]:
+    """The divisions directly below, each with its report for the period if
+    one was started: two queries."""
+    children = list(division.children.filter(is_active=True).order_by("code"))
+    reports = {
+        r.division_id: r for r in Report.objects.filter(division__in=children, period=period)
+    }
+    return [(child, reports.get(child.pk)) for child in children]
+
+
+@dataclass(frozen=True)
+class OpenForm:
+    division: Division
+    period: Period
+    report: Report | None
+
+
+def forms_open(*, divisions: QuerySet[Division], today: date, limit: int = 200) -> list[OpenForm]:
+    """The entry forms of `divisions` still open on `today`: each division at a
+    level that enters an indicator × each period of that indicator's frequency
+    that has begun and not yet closed for entry. Four queries."""
+    levels: dict[str, set[str]] = {}
+    closes_after: dict[str, int] = {}
+    for assignment in Assignment.objects.all():
+        entering = {assignment.level}
+        if assignment.parent_check != ParentCheck.OFF:
+            entering |= {level for level in LEVEL_ORDER if is_above(level, assignment.level)}
+        levels.setdefault(assignment.frequency, set()).update(entering)
+        closes_after[assignment.frequency] = max(
+            closes_after.get(assignment.frequency, 0), assignment.closes_after_days
+        )
+    periods = [
+        period
+        for period in Period.objects.filter(frequency__in=levels, starts_on__lte=today).order_by(
+            "-starts_on"
+        )
+        if period.ends_on + timedelta(days=closes_after[period.frequency]) >= today
+    ]
+    all_levels = set().union(*levels.values()) if levels else set()
+    candidates = list(divisions.active().filter(level__in=all_levels).order_by("code")[:limit])
+    reports = {
+        (r.division_id, r.period_id): r
+        for r in Report.objects.filter(division__in=candidates, period__in=periods)
+    }
+    forms = [
+        OpenForm(division, period, reports.get((division.pk, period.pk)))
+        for period in periods
+        for division in candidates
+        if division.level in levels[period.frequency]
+    ]
+    return forms[:limit]
 
 
 def reports_visible_to(divisions: QuerySet[Division]) -> QuerySet[Report]:

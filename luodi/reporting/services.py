@@ -24,8 +24,9 @@ from luodi.plan.choices import OverTime
 from luodi.plan.models import Indicator, Target
 from luodi.plan.units import from_base, to_base
 
-from .choices import EDITABLE_STATUSES, Frequency, ReportStatus
+from .choices import EDITABLE_STATUSES, Frequency, ParentCheck, ReportStatus
 from .models import Assignment, DataValue, Period, Report
+from .selectors import assignments_reported_at, children_totals
 
 
 class ValueConflict(Exception):
@@ -71,34 +72,87 @@ def assignment_save(
     )
 
 
+def _period_bounds(frequency: str, day: date) -> tuple[str, date, date]:
+    """The code, first and last day of the period of this frequency holding `day`."""
+    if frequency == Frequency.MONTHLY:
+        last = calendar.monthrange(day.year, day.month)[1]
+        return f"{day.year}-{day.month:02d}", day.replace(day=1), day.replace(day=last)
+    if frequency == Frequency.QUARTERLY:
+        quarter = (day.month - 1) // 3
+        last_month = quarter * 3 + 3
+        return (
+            f"{day.year}-Q{quarter + 1}",
+            date(day.year, quarter * 3 + 1, 1),
+            date(day.year, last_month, calendar.monthrange(day.year, last_month)[1]),
+        )
+    if frequency == Frequency.YEARLY:
+        return str(day.year), date(day.year, 1, 1), date(day.year, 12, 31)
+    raise ValidationError({"frequency": _("Unknown frequency “%(value)s”.") % {"value": frequency}})
+
+
+def _period_create(period: Period, frequency: str, day: date, acting_user: Any) -> Period:
+    code, starts, ends = _period_bounds(frequency, day)
+    period, _changes = record_save(
+        instance=period,
+        fields={"code": code, "frequency": frequency, "starts_on": starts, "ends_on": ends},
+        acting_user=acting_user,
+        action_prefix="reporting.period",
+    )
+    return period
+
+
 def period_containing(*, frequency: str, day: date, acting_user: Any = None) -> Period:
     """The period of this frequency that contains `day`, created (and audited)
     on first use."""
-    if frequency == Frequency.MONTHLY:
-        starts = day.replace(day=1)
-        ends = day.replace(day=calendar.monthrange(day.year, day.month)[1])
-        code = f"{day.year}-{day.month:02d}"
-    elif frequency == Frequency.QUARTERLY:
-        quarter = (day.month - 1) // 3
-        starts = date(day.year, quarter * 3 + 1, 1)
-        last_month = quarter * 3 + 3
-        ends = date(day.year, last_month, calendar.monthrange(day.year, last_month)[1])
-        code = f"{day.year}-Q{quarter + 1}"
-    elif frequency == Frequency.YEARLY:
-        starts, ends, code = date(day.year, 1, 1), date(day.year, 12, 31), str(day.year)
-    else:
+    code, _starts, _ends = _period_bounds(frequency, day)
+    existing = Period.objects.filter(code=code).first()
+    return existing or _period_create(Period(), frequency, day, acting_user)
+
+
+@transaction.atomic
+def period_open(
+    *, period: Period | None = None, frequency: str, starts_on: date, acting_user: Any
+) -> Period:
+    """Open the period of this frequency that holds `starts_on` (any day in it).
+    A period does not change once it is open."""
+    if period is not None and period.pk:
+        raise ValidationError(_("A period does not change once it is open."))
+    period_open_check(frequency=frequency, starts_on=starts_on)
+    return _period_create(period or Period(), frequency, starts_on, acting_user)
+
+
+def period_open_check(*, frequency: str, starts_on: date) -> None:
+    """Refuse to open a period that is open already (also used by the admin form)."""
+    code, _starts, _ends = _period_bounds(frequency, starts_on)
+    if Period.objects.filter(code=code).exists():
         raise ValidationError(
-            {"frequency": _("Unknown frequency “%(value)s”.") % {"value": frequency}}
+            {"starts_on": _("The period %(code)s is open already.") % {"code": code}}
         )
-    period = Period.objects.filter(code=code).first()
-    if period is None:
-        period, _changes = record_save(
-            instance=Period(),
-            fields={"code": code, "frequency": frequency, "starts_on": starts, "ends_on": ends},
-            acting_user=acting_user,
-            action_prefix="reporting.period",
+
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+@transaction.atomic
+def periods_open_year(*, year: int, acting_user: Any) -> list[Period]:
+    """The twelve months, four quarters and the year itself, each created (and
+    audited) unless it exists."""
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValidationError(
+            {
+                "year": _("%(year)d is not a year between %(first)d and %(last)d.")
+                % {"year": year, "first": FIRST_YEAR, "last": LAST_YEAR}
+            }
         )
-    return period
+    days = [
+        *((Frequency.MONTHLY, date(year, month, 1)) for month in range(1, 13)),
+        *((Frequency.QUARTERLY, date(year, month, 1)) for month in (1, 4, 7, 10)),
+        (Frequency.YEARLY, date(year, 1, 1)),
+    ]
+    return [
+        period_containing(frequency=frequency, day=day, acting_user=acting_user)
+        for frequency, day in days
+    ]
 
 
 @transaction.atomic
@@ -136,7 +190,7 @@ def _assignment_for(report: Report, indicator: Indicator) -> Assignment:
     assignment = Assignment.objects.filter(indicator=indicator).first()
     if (
         assignment is None
-        or assignment.level != report.division.level
+        or not assignment.reported_at(report.division.level)
         or assignment.frequency != report.period.frequency
     ):
         raise ValidationError(
@@ -187,6 +241,14 @@ def _check_rules(
                 "earlier": from_base(earlier.value, unit),
                 "unit": unit.symbol,
             }
+    if (
+        assignment.parent_check == ParentCheck.BLOCK
+        and assignment.level != report.division.level
+        and "value" not in errors
+    ):
+        mismatch = _children_mismatch(report=report, indicator=indicator, value=value)
+        if mismatch:
+            errors["value"] = mismatch
     factor = assignment.comment_above_target_factor
     target = Target.objects.filter(
         indicator=indicator, division=report.division, year=report.period.starts_on.year
@@ -201,6 +263,22 @@ def _check_rules(
         }
     if errors:
         raise ValidationError(errors)
+
+
+def _children_mismatch(*, report: Report, indicator: Indicator, value: Decimal) -> str | None:
+    """Why a division's own total cannot stand against its children's figures."""
+    below = children_totals(division=report.division, period=report.period, indicators=[indicator])
+    unit = indicator.unit
+    if indicator.pk not in below:
+        return _("No division below has reported this figure yet.")
+    total = below[indicator.pk].total
+    if total == value:
+        return None
+    return _("The divisions below add up to %(total)s %(unit)s, not %(value)s %(unit)s.") % {
+        "total": from_base(total, unit) if total is not None else "—",
+        "value": from_base(value, unit),
+        "unit": unit.symbol,
+    }
 
 
 @transaction.atomic
@@ -276,6 +354,42 @@ def _refuse_unless(report: Report, statuses: set[str]) -> None:
         )
 
 
+def _refuse_unless_children_ready(report: Report) -> None:
+    """A total checked against the divisions below goes up only after their
+    reports were approved, level by level, and while the blocking checks hold."""
+    checked = [
+        assignment
+        for assignment in assignments_reported_at(report.division, report.period)
+        if assignment.level != report.division.level
+    ]
+    if not checked:
+        return
+    approved = set(
+        Report.objects.filter(
+            division__parent=report.division, period=report.period, status=ReportStatus.APPROVED
+        ).values_list("division_id", flat=True)
+    )
+    waiting = [
+        child.name
+        for child in report.division.children.filter(is_active=True).order_by("code")
+        if child.pk not in approved
+    ]
+    if waiting:
+        raise ValidationError(
+            _("Approve the reports of the divisions below first; not yet approved: %(names)s.")
+            % {"names": _(", ").join(waiting)}
+        )
+    stored = {v.indicator_id: v.value for v in report.values.all()}
+    for assignment in checked:
+        indicator = assignment.indicator
+        if assignment.parent_check == ParentCheck.BLOCK and indicator.pk in stored:
+            mismatch = _children_mismatch(
+                report=report, indicator=indicator, value=stored[indicator.pk]
+            )
+            if mismatch:
+                raise ValidationError(f"{indicator.name}: {mismatch}")
+
+
 @transaction.atomic
 def report_submit(*, report: Report, acting_user: Any) -> Report:
     if not can_report(acting_user, report.division):
@@ -284,6 +398,7 @@ def report_submit(*, report: Report, acting_user: Any) -> Report:
     _refuse_unless(report, set(EDITABLE_STATUSES))
     if not report.values.exists():
         raise ValidationError(_("Enter at least one figure before submitting."))
+    _refuse_unless_children_ready(report)
     return _move(
         report,
         to=ReportStatus.SUBMITTED,
@@ -411,9 +526,10 @@ def _checked_rows(figures: list, acting_user: Any) -> tuple[list[tuple], list[st
             fail(figure, "indicator", _("No indicator “%(code)s”.") % {"code": figure.indicator})
             continue
         assignment = assignments.get(indicator.pk)
-        if assignment is None or (assignment.level, assignment.frequency) != (
-            division.level,
-            period.frequency,
+        if (
+            assignment is None
+            or not assignment.reported_at(division.level)
+            or assignment.frequency != period.frequency
         ):
             fail(
                 figure,

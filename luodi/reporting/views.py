@@ -10,13 +10,25 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from luodi.divisions.permissions import can_approve, can_report, can_unlock, visible_divisions
+from luodi.divisions.permissions import (
+    can_approve,
+    can_report,
+    can_unlock,
+    reportable_divisions,
+    visible_divisions,
+)
 from luodi.plan.units import to_base
 
 from .choices import EDITABLE_STATUSES, ReportStatus
 from .forms import ReasonForm, parse_figure
 from .models import Period, Report
-from .selectors import report_change_logs, report_form_rows, reports_visible_to
+from .selectors import (
+    forms_open,
+    report_change_logs,
+    report_form_rows,
+    reports_below,
+    reports_visible_to,
+)
 from .services import (
     ValueConflict,
     ValuesImportRefused,
@@ -35,7 +47,8 @@ from .spreadsheets import MAX_UPLOAD_BYTES, SpreadsheetError, read_figures, repo
 @login_required
 def report_list(request):
     reports = reports_visible_to(visible_divisions(request.user))[:200]
-    return render(request, "reporting/report_list.html", {"reports": reports})
+    forms = forms_open(divisions=reportable_divisions(request.user), today=timezone.localdate())
+    return render(request, "reporting/report_list.html", {"reports": reports, "forms": forms})
 
 
 def _save_figures(request, *, division, period, rows) -> dict[int, str]:
@@ -199,6 +212,7 @@ def report_detail(request, division_code: str, period_code: str):
         "may_decide": status == ReportStatus.SUBMITTED and can_approve(request.user, division),
         "may_unlock": status == ReportStatus.APPROVED and can_unlock(request.user, division),
         "upload_errors": upload_errors,
+        "below": reports_below(division=division, period=period),
     }
     refused = bool(errors or upload_errors)
     return render(request, "reporting/report_detail.html", context, status=400 if refused else 200)

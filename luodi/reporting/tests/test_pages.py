@@ -242,3 +242,16 @@ def test_the_entry_page_costs_the_same_queries_however_many_changes(
 
     with django_assert_num_queries(baseline):
         client.get(url())
+
+
+def test_the_list_offers_the_forms_open_today(client, setup):
+    (sand, pipes), period, users = setup
+    client.force_login(users["county"])
+    client.post(url(), {"action": "save", f"value-{sand.pk}": "1"})
+
+    offered = client.get(reverse("reporting:list")).context["forms"]
+
+    # Entry stays open 30,000 days in this setup: January 2024 is still open.
+    assert [(f.period.code, f.division.code, f.report.status) for f in offered] == [
+        ("2024-01", "152222", ReportStatus.DRAFT)
+    ]

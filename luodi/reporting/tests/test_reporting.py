@@ -1,22 +1,23 @@
+import io
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from luodi.core.models import AuditEvent
-from luodi.divisions.choices import Level, Role
+from luodi.demo.services import task_force_group_ensure
+from luodi.divisions.choices import Role
 from luodi.divisions.models import Division
 from luodi.plan.choices import AcrossDivisions
-from luodi.plan.services import indicator_save, target_save
-from luodi.plan.units import unit_by_symbol
+from luodi.plan.services import target_save
 from luodi.reporting.choices import Frequency, ReportStatus
-from luodi.reporting.models import DataValue
+from luodi.reporting.models import DataValue, Period
 from luodi.reporting.selectors import rollup
 from luodi.reporting.services import (
     ValueConflict,
-    assignment_save,
     period_containing,
     report_approve,
     report_open,
@@ -25,54 +26,7 @@ from luodi.reporting.services import (
     report_unlock,
     value_save,
 )
-
-IN_TIME = date(2024, 2, 5)  # January's entry is open until 10 February
-WAN_MU = Decimal(10_000)
-
-
-@pytest.fixture
-def sand_land(programme):
-    indicator, _ = indicator_save(
-        code="sand",
-        name="沙化土地综合治理面积",
-        programme=programme,
-        unit=unit_by_symbol("万亩"),
-        acting_user=None,
-    )
-    assignment_save(
-        indicator=indicator, level=Level.COUNTY, frequency=Frequency.MONTHLY, acting_user=None
-    )
-    return indicator
-
-
-@pytest.fixture
-def people(inner_mongolia, make_user):
-    return {
-        "county": make_user("kyzq", "152222", Role.REPORTER),
-        "other county": make_user("wlht", "152201", Role.REPORTER),
-        "league": make_user("hinggan", "152200", Role.APPROVER),
-        "region": make_user("office", "150000", Role.TASK_FORCE),
-    }
-
-
-@pytest.fixture
-def january():
-    return period_containing(frequency=Frequency.MONTHLY, day=date(2024, 1, 15))
-
-
-def enter(people, who, code, period, indicator, amount, *, version=None, comment="", today=IN_TIME):
-    report = report_open(
-        division=Division.objects.get(code=code), period=period, acting_user=people[who]
-    )
-    return value_save(
-        report=report,
-        indicator=indicator,
-        value=Decimal(amount) * WAN_MU,
-        comment=comment,
-        expected_version=version,
-        acting_user=people[who],
-        today=today,
-    )
+from luodi.reporting.tests.support import IN_TIME, WAN_MU, enter
 
 
 def test_a_figure_typed_in_wan_mu_is_kept_in_mu_and_audited(people, january, sand_land):
@@ -297,3 +251,61 @@ def test_a_period_is_created_once_and_audited(db, frequency, day, code, starts, 
     assert (period.code, period.starts_on, period.ends_on) == (code, starts, ends)
     assert again == period
     assert AuditEvent.objects.filter(action="reporting.period.created").count() == 1
+
+
+def test_a_year_of_periods_opens_once_from_the_command(db):
+    out = io.StringIO()
+    call_command("open_periods", "2025", stdout=out)
+    call_command("open_periods", "2025", stdout=io.StringIO())
+
+    assert out.getvalue() == "17 periods of 2025 are open: 2025-01 … 2025.\n"
+    assert Period.objects.filter(frequency=Frequency.MONTHLY).count() == 12
+    assert list(
+        Period.objects.filter(frequency=Frequency.QUARTERLY).values_list("code", "ends_on")
+    ) == [
+        ("2025-Q1", date(2025, 3, 31)),
+        ("2025-Q2", date(2025, 6, 30)),
+        ("2025-Q3", date(2025, 9, 30)),
+        ("2025-Q4", date(2025, 12, 31)),
+    ]
+    assert AuditEvent.objects.filter(action="reporting.period.created").count() == 17
+    with pytest.raises(CommandError, match="1899 is not a year between 2000 and 2100"):
+        call_command("open_periods", "1899")
+    assert Period.objects.count() == 17
+
+
+def test_the_office_opens_a_period_in_the_admin_and_a_county_cannot(
+    client, inner_mongolia, make_user
+):
+    office = make_user("office", "150000", Role.TASK_FORCE, is_staff=True)
+    county = make_user("kyzq", "152222", Role.TASK_FORCE, is_staff=True)
+    group = task_force_group_ensure()
+    office.groups.add(group)
+    county.groups.add(group)
+    form = {"frequency": Frequency.QUARTERLY, "starts_on": "2024-05-20", "loaded_version": ""}
+
+    client.force_login(county)
+    refused = client.post("/admin/reporting/period/add/", form)
+    client.force_login(office)
+    added = client.post("/admin/reporting/period/add/", form)
+    again = client.post("/admin/reporting/period/add/", form)
+
+    assert refused.status_code == 403
+    assert added.status_code == 302
+    period = Period.objects.get()
+    assert (period.code, period.starts_on, period.ends_on) == (
+        "2024-Q2",
+        date(2024, 4, 1),
+        date(2024, 6, 30),
+    )
+    assert again.status_code == 200
+    assert again.context["adminform"].form.errors == {
+        "starts_on": ["报告期2024-Q2已开放。"]
+    }
+    assert Period.objects.count() == 1
+    change = client.post(
+        f"/admin/reporting/period/{period.pk}/change/", {**form, "starts_on": "2024-08-01"}
+    )
+    assert change.status_code == 403
+    period.refresh_from_db()
+    assert period.starts_on == date(2024, 4, 1)
