@@ -65,3 +65,4 @@ clean:
 
 bench: setup
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/rollup.py

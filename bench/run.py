@@ -7,7 +7,6 @@ Uses a throw-away SQLite database (or DATABASE_URL if set).
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -24,6 +23,8 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+
+from bench.timing import timed  # noqa: E402
 
 AS_OF = date(2024, 3, 18)
 
@@ -56,15 +57,6 @@ SELECT pr.programme_id, a.kind, COUNT(*)
    AND pr.started_on IS NULL AND pr.phase = 'pre_construction' AND pr.id IN (%(scope)s)
  GROUP BY 1, 2;
 """
-
-
-def timed(function, repeat: int) -> float:
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples)
 
 
 def raw_status() -> None:

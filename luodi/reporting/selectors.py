@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Avg, Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum, Window
+from django.db.models import Avg, Count, Exists, F, Max, OuterRef, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
 
 from luodi.divisions.choices import LEVEL_ORDER, is_above, levels_below
@@ -23,18 +23,13 @@ COMBINE = {AcrossDivisions.SUM: Sum, AcrossDivisions.MEAN: Avg, AcrossDivisions.
 
 def _as_stored(as_of: datetime | None) -> QuerySet:
     """The figures as stored now, or each figure's last version saved at or
-    before `as_of` (history ids rise with time, so the last is the largest),
-    leaving out figures deleted by then."""
+    before `as_of`, leaving out figures deleted by then. History ids rise with
+    time, so the last version is the one no later id of the same figure follows."""
     if as_of is None:
         return DataValue.objects.all()
     versions = DataValue.history.filter(history_date__lte=as_of)
-    last = (
-        versions.filter(id=OuterRef("id"))
-        .values("id")
-        .annotate(last=Max("history_id"))
-        .values("last")
-    )
-    return versions.filter(history_id=Subquery(last)).exclude(history_type="-")
+    later = versions.filter(id=OuterRef("id"), history_id__gt=OuterRef("history_id"))
+    return versions.filter(~Exists(later)).exclude(history_type="-")
 
 
 def _values(
@@ -147,12 +142,15 @@ def totals(
                 .values_list("indicator_id", "report__division__path", "value")
             )
     wanted = {d.path: d.pk for d in divisions}
+    # Each reporting division counts towards the asked-for divisions above it;
+    # worked out once per division, not once per figure.
+    towards: dict[str, list[int]] = {}
     combined: dict[tuple[int, int], _Combined] = {}
     for indicator_id, path, value in reduced:
-        for ancestor in _ancestor_paths(path):
-            division_id = wanted.get(ancestor)
-            if division_id is not None:
-                combined.setdefault((indicator_id, division_id), _Combined()).add(value)
+        if path not in towards:
+            towards[path] = [wanted[a] for a in _ancestor_paths(path) if a in wanted]
+        for division_id in towards[path]:
+            combined.setdefault((indicator_id, division_id), _Combined()).add(value)
     rules = {i.pk: i.across_divisions for i in indicators}
     return {
         key: result

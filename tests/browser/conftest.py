@@ -1,10 +1,16 @@
 """A real headless Chromium (Debian's package, installed by `make test`)
 driven by Playwright against luodi served by the test server."""
 
+import importlib
 import os
 import shutil
 
 import pytest
+from django.apps import apps
+
+from luodi.demo.services import demo_load
+
+standard_units = importlib.import_module("luodi.plan.migrations.0002_standard_units")
 
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -42,3 +48,21 @@ def page(chromium):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def served_demo(live_server):
+    """The demo, served by the test server; its address."""
+    # The live server needs committed data, so these tests flush the database
+    # after each one, and with it the units the data migration wrote.
+    standard_units.add_units(apps, None)
+    demo_load()
+    return live_server.url
+
+
+def log_in(page, base_url: str, username: str) -> None:
+    page.goto(base_url + "/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "luodi-demo-2024")
+    with page.expect_navigation():
+        page.click("main button[type=submit]")

@@ -1,29 +1,8 @@
-import importlib
-
 import pytest
-from django.apps import apps
 
-from luodi.demo.services import demo_load
+from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-standard_units = importlib.import_module("luodi.plan.migrations.0002_standard_units")
-
-
-@pytest.fixture
-def served_demo(live_server):
-    # The live server needs committed data, so these tests flush the database
-    # after each one, and with it the units the data migration wrote.
-    standard_units.add_units(apps, None)
-    demo_load()
-    return live_server.url
-
-
-def log_in(page, base_url: str, username: str) -> None:
-    page.goto(base_url + "/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "luodi-demo-2024")
-    with page.expect_navigation():
-        page.click("main button[type=submit]")
 
 
 def test_the_office_logs_in_and_reads_the_article_figures(page, served_demo):

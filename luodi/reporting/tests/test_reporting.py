@@ -299,9 +299,7 @@ def test_the_office_opens_a_period_in_the_admin_and_a_county_cannot(
         date(2024, 6, 30),
     )
     assert again.status_code == 200
-    assert again.context["adminform"].form.errors == {
-        "starts_on": ["报告期2024-Q2已开放。"]
-    }
+    assert again.context["adminform"].form.errors == {"starts_on": ["报告期2024-Q2已开放。"]}
     assert Period.objects.count() == 1
     change = client.post(
         f"/admin/reporting/period/{period.pk}/change/", {**form, "starts_on": "2024-08-01"}
