@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from .choices import EDITING_ROLES, Role
 from .models import Division, Membership
 
-REPORTING_ROLES = {Role.REPORTER, Role.TASK_FORCE}
+REPORTING_ROLES: set[str] = {Role.REPORTER, Role.TASK_FORCE}
 
 
 def _memberships(user) -> list[Membership]:

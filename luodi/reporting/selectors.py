@@ -351,7 +351,9 @@ def forms_open(*, divisions: QuerySet[Division], today: date, limit: int = 200) 
         if period.ends_on + timedelta(days=closes_after[period.frequency]) >= today
     ]
     all_levels = set().union(*levels.values()) if levels else set()
-    candidates = list(divisions.active().filter(level__in=all_levels).order_by("code")[:limit])
+    candidates = list(
+        divisions.filter(is_active=True, level__in=all_levels).order_by("code")[:limit]
+    )
     reports = {
         (r.division_id, r.period_id): r
         for r in Report.objects.filter(division__in=candidates, period__in=periods)
