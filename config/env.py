@@ -25,3 +25,6 @@ ALLOWED_HOSTS = _list("LUODI_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = _list("LUODI_CSRF_TRUSTED_ORIGINS")
 SECURE_SSL_REDIRECT = _flag("LUODI_SECURE_SSL_REDIRECT", default=True)
 TEST_DATABASE_URL = os.environ.get("LUODI_TEST_DATABASE_URL", "")
+# Where the operator keeps approved boundary files (<division code>.json, GeoJSON)
+# that replace the ones luodi builds from the npm package.
+MAP_DIR = Path(os.environ["LUODI_MAP_DIR"]) if os.environ.get("LUODI_MAP_DIR") else None

@@ -133,7 +133,12 @@ TIME_ZONE = "Asia/Shanghai"
 USE_TZ = True
 
 STATIC_URL = "static/"
+# Front-end files from npm, copied by `luodi build_assets` (run by `make setup`).
+ASSETS_DIR = BASE_DIR / "assets"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+if (ASSETS_DIR / "static").is_dir():
+    STATICFILES_DIRS.append(ASSETS_DIR / "static")
+LUODI_MAP_DIR = env.MAP_DIR
 STATIC_ROOT = VAR_DIR / "static"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -340,6 +340,7 @@ class _Importer:
             value=value,
             change_percent=r.decimal("change_percent", required=False),
             note=r.text("note", required=False),
+            trajectory=r.data.get("trajectory"),
         )
 
     def import_policies(self, r: Record) -> None:
@@ -355,6 +356,7 @@ class _Importer:
             issuing_departments=r.refs("issuing_departments", self.department, required=True),
             status=r.choice("status", PolicyStatus, default=PolicyStatus.PLANNED),
             planned_on=r.date("planned_on"),
+            due_on=r.date("due_on", required=False),
             issued_on=r.date("issued_on", required=False),
             document_number=r.text("document_number", required=False),
             is_sample=r.boolean("is_sample"),
@@ -379,6 +381,7 @@ class _Importer:
             phase=r.choice("phase", Phase, default=Phase.PRE_CONSTRUCTION),
             listed_on=r.date("listed_on"),
             expected_start_year=r.integer("expected_start_year", required=False),
+            planned_start_on=r.date("planned_start_on", required=False),
             started_on=r.date("started_on", required=False),
             completed_on=r.date("completed_on", required=False),
             cancelled_on=r.date("cancelled_on", required=False),

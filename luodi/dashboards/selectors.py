@@ -1,23 +1,29 @@
 """Read-outs of the whole campaign, as of a date, for a set of divisions."""
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
 
 from luodi.actions.models import Event
 from luodi.divisions.choices import DepartmentKind
 from luodi.divisions.models import Division
-from luodi.plan.models import Unit
+from luodi.plan.models import Indicator, Target, Unit
 from luodi.plan.selectors import campaigns_for, programmes_in_order, targets_for
-from luodi.plan.units import from_base
+from luodi.plan.units import from_base, tidy
 from luodi.policies.models import Policy
 from luodi.policies.selectors import issued_as_of, policies_as_of
 from luodi.projects.choices import Phase
 from luodi.projects.models import Project, ProjectApproval
 from luodi.projects.selectors import projects_as_of
+from luodi.reporting.selectors import totals
+
+from .choices import Light
+from .lights import indicator_light, policy_light, project_light, rules_for, share_due
+from .models import LightChange
 
 RECENT_EVENTS = 5
 UNKNOWN_YEAR = "unknown"  # key for projects whose expected start year is not given
@@ -181,4 +187,320 @@ def campaign_status(
                 },
             },
         },
+    }
+
+
+# ---------------------------------------------------------------------------
+# The dashboard of one division: indicators with lights, league table, map,
+# project pipeline and policy ledger, as of a day.
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(tidy(value))
+
+
+def _share(value: Decimal | None, target: Decimal | None) -> Decimal | None:
+    if value is None or not target:
+        return None
+    return (value * 100 / target).quantize(Decimal("0.1"))
+
+
+def _moment_after(day: date) -> datetime | None:
+    """The end of `day`, for reading figures as they were stored then; None
+    for today or later (the figures as stored now)."""
+    if day >= timezone.localdate():
+        return None
+    return datetime.combine(
+        day + timedelta(days=1), time.min, tzinfo=timezone.get_current_timezone()
+    )
+
+
+def _since(keys: set[tuple[str, int, int | None]], as_of: date) -> dict[tuple, date]:
+    """When each light last changed colour, on or before `as_of`: one query."""
+    if not keys:
+        return {}
+    subjects = {subject for subject, _id, _division in keys}
+    changes = LightChange.objects.filter(
+        subject__in=subjects,
+        subject_id__in={subject_id for _s, subject_id, _d in keys},
+        observed_on__lte=as_of,
+    ).order_by("observed_on", "id")
+    since: dict[tuple, date] = {}
+    for change in changes:
+        key = (change.subject, change.subject_id, change.division_id)
+        if key in keys:
+            since[key] = change.observed_on
+    return since
+
+
+def division_board(
+    *,
+    division: Division,
+    as_of: date,
+    visible: QuerySet[Division],
+    programme_code: str | None = None,
+    rank_by: str | None = None,
+) -> dict[str, Any]:
+    """Everything a division's dashboard shows, as plain data for the page, its
+    charts and the JSON view. A fixed number of queries, however many
+    divisions, indicators, projects or policies there are."""
+    programmes = list(programmes_in_order(campaigns_for([division])))
+    if programme_code:
+        programmes = [p for p in programmes if p.code == programme_code]
+    indicators = list(
+        Indicator.objects.filter(programme__in=programmes)
+        .select_related("unit")
+        .order_by("programme__order", "programme__code", "id")
+    )
+    children = list(
+        Division.objects.filter(parent=division, is_active=True, pk__in=visible.values("pk"))
+    )
+    places = [division, *children]
+    targets = {
+        (t.indicator_id, t.division_id): t
+        for t in Target.objects.filter(
+            year=as_of.year, division__in=places, indicator__in=indicators
+        )
+    }
+    moment = _moment_after(as_of)
+    now = totals(
+        indicators=indicators, divisions=places, year=as_of.year, up_to=as_of, as_of=moment
+    )
+    previous_end = as_of.replace(day=1) - timedelta(days=1)
+    before = (
+        totals(
+            indicators=indicators,
+            divisions=children,
+            year=as_of.year,
+            up_to=previous_end,
+            as_of=moment,
+        )
+        if previous_end.year == as_of.year and children
+        else {}
+    )
+    rules = rules_for(programmes)
+    programme_of = {p.pk: p for p in programmes}
+
+    indicator_rows = []
+    for indicator in indicators:
+        unit = indicator.unit
+        value = now.get((indicator.pk, division.pk))
+        target = targets.get((indicator.pk, division.pk))
+        # Nothing reported yet gives no light rather than a red one for 0%.
+        reached = _share(value, target.value) if target and value is not None else None
+        due = share_due(as_of=as_of, trajectory=target.trajectory if target else None)
+        verdict = indicator_light(
+            reached=reached, due=due.quantize(Decimal("0.1")), rules=rules[indicator.programme_id]
+        )
+        indicator_rows.append(
+            {
+                "code": indicator.code,
+                "id": indicator.pk,
+                "name": indicator.name,
+                "programme": programme_of[indicator.programme_id].code,
+                "programme_name": programme_of[indicator.programme_id].name,
+                "unit": unit.symbol,
+                "value": _text(from_base(value, unit)) if value is not None else None,
+                "target": _text(from_base(target.value, unit)) if target else None,
+                "reached": _text(reached),
+                "due": _text(due.quantize(Decimal("0.1"))),
+                "light": verdict.light,
+                "reason": verdict.reason,
+            }
+        )
+
+    ranked = next(
+        (i for i in indicators if i.code == rank_by),
+        next((i for i in indicators if any((i.pk, c.pk) in now for c in children)), None),
+    )
+    league = []
+    if ranked is not None:
+        for child in children:
+            value = now.get((ranked.pk, child.pk))
+            target = targets.get((ranked.pk, child.pk))
+            earlier = before.get((ranked.pk, child.pk))
+            change = None if value is None else value - (earlier or Decimal(0))
+            league.append(
+                {
+                    "code": child.code,
+                    "name": child.name,
+                    "value": _text(from_base(value, ranked.unit)) if value is not None else None,
+                    "share": _text(_share(value, target.value if target else None)),
+                    "change": _text(from_base(change, ranked.unit)) if change is not None else None,
+                    "_sort": (
+                        _share(value, target.value if target else None) or Decimal(-1),
+                        value if value is not None else Decimal(-1),
+                    ),
+                }
+            )
+        league.sort(key=lambda row: row["_sort"], reverse=True)
+        for position, row in enumerate(league, start=1):
+            row["rank"] = position
+            del row["_sort"]
+
+    pipeline = _pipeline(division=division, as_of=as_of, programmes=programmes, rules=rules)
+    ledger = _ledger(as_of=as_of, programmes=programmes, rules=rules)
+    keys = {("project", row["id"], None) for row in pipeline["waiting"]}
+    keys |= {("policy", row["id"], None) for row in ledger["overdue"]}
+    keys |= {("indicator", row["id"], division.pk) for row in indicator_rows}
+    since = _since(keys, as_of)
+    for row in indicator_rows:
+        row["since"] = _iso(since.get(("indicator", row["id"], division.pk)))
+    for row in pipeline["waiting"]:
+        row["since"] = _iso(since.get(("project", row["id"], None)))
+    for row in ledger["overdue"]:
+        row["since"] = _iso(since.get(("policy", row["id"], None)))
+
+    return {
+        "as_of": as_of.isoformat(),
+        "division": {"code": division.code, "name": division.name, "level": division.level},
+        "programme": programme_code or None,
+        "programmes": [{"code": p.code, "name": p.name} for p in programmes],
+        "indicators": indicator_rows,
+        "league": {
+            "indicator": ranked.code if ranked else None,
+            "indicator_name": ranked.name if ranked else None,
+            "unit": ranked.unit.symbol if ranked else None,
+            "since": previous_end.isoformat(),
+            "rows": league,
+        },
+        "pipeline": pipeline,
+        "policies": ledger,
+    }
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _pipeline(*, division: Division, as_of: date, programmes: list, rules: dict) -> dict[str, Any]:
+    """Projects in the division's subtree as of the day: by phase, by expected
+    start year and by programme, with investment totals; and those still in
+    pre-construction approvals with what is open for each. Three queries."""
+    money_unit = Unit.objects.filter(symbol="亿元").first()
+    in_subtree = Project.divisions.through.objects.filter(
+        division__path__startswith=division.path
+    ).values("project")
+    projects = projects_as_of(as_of).filter(pk__in=in_subtree, programme__in=programmes)
+    by_phase: dict[str, int] = {phase.value: 0 for phase in Phase}
+    by_year: dict[str, int] = {}
+    by_programme: dict[str, dict[str, Any]] = {}
+    investment = Decimal(0)
+    grouped = projects.values(  # type: ignore[misc]
+        "programme__code", "phase_as_of", "expected_start_year"
+    ).annotate(n=Count("id"), money=Sum("total_investment"))
+    for row in grouped.order_by("programme__code", "expected_start_year"):
+        phase = row["phase_as_of"]
+        by_phase[phase] += row["n"]
+        if phase == Phase.PRE_CONSTRUCTION:
+            year = str(row["expected_start_year"] or UNKNOWN_YEAR)
+            by_year[year] = by_year.get(year, 0) + row["n"]
+        per = by_programme.setdefault(
+            row["programme__code"], {"total": 0, "started": 0, "investment": Decimal(0)}
+        )
+        per["total"] += row["n"]
+        per["started"] += row["n"] if phase in (Phase.STARTED, Phase.COMPLETED) else 0
+        per["investment"] += row["money"] or 0
+        investment += row["money"] or 0
+
+    waiting_projects = list(
+        projects.filter(phase_as_of=Phase.PRE_CONSTRUCTION).order_by(  # type: ignore[misc]
+            "expected_start_year", "code"
+        )
+    )
+    open_kinds: dict[int, list[str]] = defaultdict(list)
+    for approval in ProjectApproval.objects.filter(
+        Q(granted_on__isnull=True) | Q(granted_on__gt=as_of),
+        project__in=[p.pk for p in waiting_projects],
+    ).order_by("kind"):
+        open_kinds[approval.project_id].append(approval.get_kind_display())
+    waiting = []
+    for project in waiting_projects:
+        verdict = project_light(
+            phase=Phase.PRE_CONSTRUCTION,
+            planned_start_on=project.planned_start_on,
+            expected_start_year=project.expected_start_year,
+            as_of=as_of,
+            rules=rules[project.programme_id],
+        )
+        waiting.append(
+            {
+                "id": project.pk,
+                "code": project.code,
+                "name": project.name,
+                "expected_start_year": project.expected_start_year,
+                "open_approvals": open_kinds[project.pk],
+                "light": verdict.light,
+                "reason": verdict.reason,
+            }
+        )
+    names = {p.code: p.name for p in programmes}
+    total = sum(by_phase.values())
+    return {
+        "total": total,
+        "started": by_phase[Phase.STARTED] + by_phase[Phase.COMPLETED],
+        "by_phase": by_phase,
+        "expected_start": dict(sorted(by_year.items())),
+        "by_programme": [
+            {
+                "code": code,
+                "name": names[code],
+                "total": per["total"],
+                "started": per["started"],
+                "investment": _money(per["investment"], money_unit),
+            }
+            for code, per in by_programme.items()
+        ],
+        "investment": _money(investment, money_unit),
+        "waiting": waiting,
+    }
+
+
+def _ledger(*, as_of: date, programmes: list, rules: dict) -> dict[str, Any]:
+    """The policy ledger as of the day: issued and planned by ministry, and the
+    policies past their planned issue date. Two queries."""
+    policies = list(
+        policies_as_of(as_of)
+        .filter(programme__in=programmes)
+        .prefetch_related("issuing_departments")
+        .order_by("due_on", "code")
+    )
+    by_department: dict[str, dict[str, int]] = {}
+    overdue = []
+    issued_total = 0
+    for policy in policies:
+        issued = policy.issued_on is not None and policy.issued_on <= as_of
+        issued_total += issued
+        for department in policy.issuing_departments.all():
+            counts = by_department.setdefault(department.name, {"issued": 0, "planned": 0})
+            counts["issued" if issued else "planned"] += 1
+        if not issued and policy.due_on is not None:
+            verdict = policy_light(
+                planned_on=policy.due_on,
+                issued_on=policy.issued_on,
+                as_of=as_of,
+                rules=rules[policy.programme_id],
+            )
+            if verdict.light in (Light.AMBER, Light.RED):
+                overdue.append(
+                    {
+                        "id": policy.pk,
+                        "code": policy.code,
+                        "title": policy.title,
+                        "due_on": policy.due_on.isoformat(),
+                        "light": verdict.light,
+                        "reason": verdict.reason,
+                    }
+                )
+    return {
+        "total": len(policies),
+        "issued": issued_total,
+        "planned": len(policies) - issued_total,
+        "by_department": [
+            {"name": name, **counts}
+            for name, counts in sorted(
+                by_department.items(), key=lambda item: (-sum(item[1].values()), item[0])
+            )
+        ],
+        "overdue": overdue,
     }

@@ -1,13 +1,19 @@
+from pathlib import Path
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from luodi.actions.choices import EventKind
 from luodi.divisions.permissions import home_divisions, visible_divisions
 from luodi.projects.choices import ApprovalKind, Phase
 
+from .choices import Light
 from .forms import AsOfForm
-from .selectors import UNKNOWN_YEAR, campaign_status
+from .selectors import UNKNOWN_YEAR, campaign_status, division_board
 
 
 def _labelled(programme: dict) -> dict:
@@ -52,3 +58,70 @@ def status_view(request):
             "home": home_divisions(request.user),
         },
     )
+
+
+@login_required
+def board_home(request):
+    """The dashboard of the user's own (top) division."""
+    home = home_divisions(request.user)
+    if not home:
+        raise Http404
+    return redirect("dashboards:board", code=home[0].code)
+
+
+def _board(request, code: str) -> tuple[dict, AsOfForm]:
+    # Outside one's scope the division does not exist.
+    visible = visible_divisions(request.user)
+    division = get_object_or_404(visible.filter(is_active=True), code=code)
+    form = AsOfForm(request.GET or None)
+    board = division_board(
+        division=division,
+        as_of=form.as_of_date(),
+        visible=visible,
+        programme_code=request.GET.get("programme") or None,
+        rank_by=request.GET.get("rank") or None,
+    )
+    return board, form
+
+
+@login_required
+def board(request, code: str):
+    data, form = _board(request, code)
+    return render(
+        request,
+        "dashboards/board.html",
+        {
+            "board": data,
+            "form": form,
+            "lights": dict(Light.choices),
+            "has_map": _map_path(code) is not None,
+            "map_url": reverse("dashboards:map", args=[code]),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@login_required
+def board_data(request, code: str):
+    data, _form = _board(request, code)
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+
+
+def _map_path(code: str) -> Path | None:
+    """The operator's approved boundary file if there is one, else the one
+    built from the npm package."""
+    if not code.isdigit():
+        return None
+    for folder in (settings.LUODI_MAP_DIR, settings.ASSETS_DIR / "maps"):
+        if folder is not None and (Path(folder) / f"{code}.json").is_file():
+            return Path(folder) / f"{code}.json"
+    return None
+
+
+@login_required
+def map_file(request, code: str):
+    get_object_or_404(visible_divisions(request.user).filter(is_active=True), code=code)
+    path = _map_path(code)
+    if path is None:
+        raise Http404
+    return HttpResponse(path.read_bytes(), content_type="application/geo+json")

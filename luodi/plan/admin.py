@@ -218,7 +218,7 @@ class TargetAdmin(PlanChoicesMixin, DivisionScopedAdmin):
     list_display = ["indicator", "division", "year", "value", "change_percent"]
     list_filter = ["year", ("indicator", admin.RelatedOnlyFieldListFilter), "division__level"]
     search_fields = ["indicator__name", "division__name", "division__code"]
-    fields = ["indicator", "division", "year", "value", "change_percent", "note"]
+    fields = ["indicator", "division", "year", "value", "change_percent", "note", "trajectory"]
     list_select_related = ["indicator__unit", "division"]
 
     def _assigner(self, division: Division) -> Division:

@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -209,6 +210,16 @@ class Target(TimeStampedModel):
         _("change on previous year (%)"), max_digits=8, decimal_places=2, null=True, blank=True
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
+    trajectory = models.JSONField(
+        _("monthly trajectory (%)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Optional: twelve numbers, the share of the target due by the end of each "
+            "month, e.g. [5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 100]. Without it, "
+            "the share of the year elapsed is the trajectory."
+        ),
+    )
 
     history = HistoricalRecords()
 
@@ -225,3 +236,24 @@ class Target(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.indicator.name} · {self.division.name} · {self.year}"
+
+    def clean(self) -> None:
+        if self.trajectory is None:
+            return
+        shares = self.trajectory
+        valid = (
+            isinstance(shares, list)
+            and len(shares) == 12
+            and all(isinstance(s, int | float) and not isinstance(s, bool) for s in shares)
+            and all(0 <= s <= 100 for s in shares)
+            and all(a <= b for a, b in zip(shares, shares[1:], strict=False))
+        )
+        if not valid:
+            raise ValidationError(
+                {
+                    "trajectory": _(
+                        "Give twelve numbers from 0 to 100 that never fall, one for the end "
+                        "of each month."
+                    )
+                }
+            )

@@ -170,6 +170,7 @@ def target_save(
     value: Decimal,
     change_percent: Decimal | None = None,
     note: str = "",
+    trajectory: list | None = None,
     acting_user: Any,
 ) -> tuple[Target, dict]:
     """Set a target; `value` is in the indicator's base unit."""
@@ -184,6 +185,7 @@ def target_save(
             "value": value,
             "change_percent": change_percent,
             "note": note,
+            "trajectory": trajectory,
         },
         acting_user=acting_user,
         action_prefix="plan.target",

@@ -29,6 +29,7 @@ class PolicyAdmin(CampaignScopedAdmin):
         "issuing_departments",
         "status",
         "planned_on",
+        "due_on",
         "issued_on",
         "is_sample",
         "note",

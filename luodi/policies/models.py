@@ -28,6 +28,12 @@ class Policy(TimeStampedModel):
         _("status"), max_length=10, choices=PolicyStatus.choices, default=PolicyStatus.PLANNED
     )
     planned_on = models.DateField(_("planned on"))
+    due_on = models.DateField(
+        _("to be issued by"),
+        null=True,
+        blank=True,
+        help_text=_("The planned issue date; the policy's light turns amber once it has passed."),
+    )
     issued_on = models.DateField(_("issued on"), null=True, blank=True)
     is_sample = models.BooleanField(
         _("sample record"), default=False, help_text=_("Demo data whose title is made up.")

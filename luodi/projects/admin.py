@@ -42,6 +42,7 @@ class ProjectAdmin(PlanChoicesMixin, DivisionScopedAdmin):
         "name",
         "phase",
         "expected_start_year",
+        "planned_start_on",
         "started_on",
         "investment_display",
         "open_approvals",

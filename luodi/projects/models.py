@@ -64,6 +64,12 @@ class Project(TimeStampedModel):
     expected_start_year = models.PositiveSmallIntegerField(
         _("expected start year"), null=True, blank=True, validators=plausible_year
     )
+    planned_start_on = models.DateField(
+        _("planned start month"),
+        null=True,
+        blank=True,
+        help_text=_("Any day of the month construction is planned to start."),
+    )
     started_on = models.DateField(_("construction started on"), null=True, blank=True)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     cancelled_on = models.DateField(_("cancelled on"), null=True, blank=True)
