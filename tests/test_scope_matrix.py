@@ -40,6 +40,7 @@ SCOPE_OF_MODEL = {
     "projects.project": "division",
     "actions.event": "division, or campaign when it has none",
     "reporting.assignment": "campaign",
+    "dashboards.lightrule": "campaign",
     "reporting.period": "reference data (opened by top-level editors, never changed)",
     "core.auditevent": "superuser only",
     "auth.user": "superuser only",
@@ -54,12 +55,19 @@ PAGES = {
     "logout": "anyone (POST)",
     "set_language": "anyone (POST)",
     "dashboards:status": "logged in; figures scoped to the user's divisions",
+    "dashboards:board_home": "logged in; redirects to the user's own division",
+    "dashboards:board": "logged in; 404 outside the user's subtree",
+    "dashboards:board_data": "logged in; 404 outside the user's subtree",
+    "dashboards:map": "logged in; 404 outside the user's subtree or without a map file",
     "reporting:list": "logged in; the reports of the user's subtree",
     "reporting:report": "logged in; 404 outside the user's subtree",
     "reporting:template": "logged in; 404 outside the user's subtree",
 }
 # Arguments for pages whose address names a record.
 PAGE_ARGS = {
+    "dashboards:board": ["152222"],
+    "dashboards:board_data": ["152222"],
+    "dashboards:map": ["152200"],
     "reporting:report": ["152222", "2024-01"],
     "reporting:template": ["152222", "2024-01"],
 }
@@ -205,6 +213,27 @@ def test_reports_are_reached_only_within_the_users_subtree(client, world, user):
 
 
 @pytest.mark.parametrize("user", list(USERS))
+def test_dashboards_are_reached_only_within_the_users_subtree(client, world, user):
+    root, _role = log_in(client, user)
+
+    found = {
+        (relation, route): client.get(reverse(f"dashboards:{route}", args=[code])).status_code
+        for relation, code in RELATIONS.items()
+        for route in ["board", "board_data", "map"]
+    }
+
+    # Boundary files exist for provinces and prefectures only.
+    has_map = {"own": True, "parent": True, "sibling": False, "child": False, "unrelated": False}
+    assert found == {
+        (relation, route): 200
+        if within(code, root) and (route != "map" or has_map[relation])
+        else 404
+        for relation, code in RELATIONS.items()
+        for route in ["board", "board_data", "map"]
+    }
+
+
+@pytest.mark.parametrize("user", list(USERS))
 def test_a_campaigns_plan_is_reached_only_by_its_own_divisions(client, world, user):
     root, role = log_in(client, user)
     own = Programme.objects.get(code="im-p")
@@ -276,7 +305,7 @@ def test_every_page_but_log_in_needs_a_user(client, db):
 
     assert {name: r.status_code for name, r in answers.items()} == {name: 302 for name in answers}
     assert all(r["Location"].startswith(reverse("login")) for r in answers.values())
-    assert len(answers) == 4
+    assert len(answers) == 8
 
 
 def test_a_malformed_record_key_is_simply_not_found(client, world):

@@ -78,9 +78,7 @@ def indicator_light(*, reached: Decimal | None, due: Decimal, rules: Rules) -> V
     """Amber from `indicator_amber_points` behind the trajectory up to and
     including `indicator_red_points`; red beyond."""
     if reached is None:
-        return Verdict(
-            Light.NONE, _("No target for this year, or nothing reported yet: no light.")
-        )
+        return Verdict(Light.NONE, _("No target for this year, or nothing reported yet: no light."))
     behind = due - reached
     facts = {
         "behind": _percent(behind),

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from luodi.bundles.services import ImportReport, bundle_import, bundle_read
 from luodi.core.services import audit_record
+from luodi.dashboards.services import lights_record
 from luodi.divisions.choices import Role
 from luodi.divisions.selectors import division_by_code
 from luodi.divisions.services import membership_grant
@@ -143,6 +144,9 @@ def _demo_report_states(office) -> None:
                 report_return(report=report, reason=DEMO_RETURN_REASON, acting_user=office)
 
 
+# The days the demo plays the office recorded its lights, for their history.
+DEMO_LIGHT_DAYS = [date(2024, 1, 31), date(2024, 2, 29), date(2024, 3, 18)]
+
 # When the demo's figures count as entered, for dashboards read "as of" a day
 # of 2024: the demo is loaded today, but plays the campaign's first quarter.
 DEMO_ENTERED_ON = {
@@ -180,4 +184,7 @@ def demo_load() -> ImportReport:
     )
     _demo_report_states(office)
     _date_demo_figures()
+    region = division_by_code("150000")
+    for day in DEMO_LIGHT_DAYS:
+        lights_record(divisions=[region], as_of=day, acting_user=office)
     return report

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from luodi.dashboards.choices import Light
@@ -145,8 +146,6 @@ def test_the_board_costs_a_fixed_number_of_queries_however_many_divisions(
     ],
 )
 def test_a_dashboard_outside_ones_scope_does_not_exist(client, demo, user, code, status):
-    from django.contrib.auth import get_user_model
-
     client.force_login(get_user_model().objects.get(username=user))
 
     page = client.get(reverse("dashboards:board", args=[code]), {"as_of": "2024-03-18"})
@@ -158,8 +157,6 @@ def test_a_dashboard_outside_ones_scope_does_not_exist(client, demo, user, code,
 
 
 def test_each_user_lands_on_their_own_dashboard(client, demo):
-    from django.contrib.auth import get_user_model
-
     client.force_login(get_user_model().objects.get(username="hinggan"))
 
     response = client.get(reverse("dashboards:board_home"))
@@ -167,3 +164,22 @@ def test_each_user_lands_on_their_own_dashboard(client, demo):
     assert response.status_code == 302
     assert response["Location"] == reverse("dashboards:board", args=["152200"])
     assert visible_divisions(get_user_model().objects.get(username="hinggan")).count() == 7
+
+
+def test_an_approved_map_file_of_the_operator_replaces_the_built_one(
+    client, demo, tmp_path, settings
+):
+    approved = '{"type":"FeatureCollection","features":[],"approved":true}'
+    (tmp_path / "152200.json").write_text(approved, encoding="utf-8")
+    client.force_login(get_user_model().objects.get(username="hinggan"))
+
+    built = client.get(reverse("dashboards:map", args=["152200"]))
+    settings.LUODI_MAP_DIR = tmp_path
+    replaced = client.get(reverse("dashboards:map", args=["152200"]))
+
+    assert built.status_code == 200
+    assert len(built.json()["features"]) == 6  # Hinggan's six county units
+    assert {f["properties"]["code"] for f in built.json()["features"]} == {
+        d.code for d in Division.objects.filter(parent__code="152200")
+    }
+    assert replaced.json() == {"type": "FeatureCollection", "features": [], "approved": True}
