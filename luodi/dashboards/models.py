@@ -12,7 +12,7 @@ from luodi.plan.models import Campaign, Programme
 
 from .choices import Light, Subject
 
-POINTS = {"max_digits": 5, "decimal_places": 1, "validators": [MinValueValidator(Decimal(0))]}
+NOT_NEGATIVE = [MinValueValidator(Decimal(0))]
 
 
 class LightRule(TimeStampedModel):
@@ -32,10 +32,18 @@ class LightRule(TimeStampedModel):
         help_text=_("Empty for the campaign's default rule."),
     )
     indicator_amber_points = models.DecimalField(
-        _("indicator amber from (points behind the trajectory)"), default=Decimal(10), **POINTS
+        _("indicator amber from (points behind the trajectory)"),
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal(10),
+        validators=NOT_NEGATIVE,
     )
     indicator_red_points = models.DecimalField(
-        _("indicator red beyond (points behind the trajectory)"), default=Decimal(30), **POINTS
+        _("indicator red beyond (points behind the trajectory)"),
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal(30),
+        validators=NOT_NEGATIVE,
     )
     project_amber_months = models.PositiveSmallIntegerField(
         _("project amber this many months after its planned start month"), default=0
@@ -71,7 +79,7 @@ class LightRule(TimeStampedModel):
 
     def clean(self) -> None:
         errors = {}
-        if self.programme_id and self.programme.campaign_id != self.campaign_id:
+        if self.programme is not None and self.programme.campaign_id != self.campaign_id:
             errors["programme"] = _("The programme belongs to another campaign.")
         if self.indicator_red_points < self.indicator_amber_points:
             errors["indicator_red_points"] = _("Red cannot start before amber.")

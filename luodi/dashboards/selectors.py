@@ -340,7 +340,9 @@ def division_board(
 
     pipeline = _pipeline(division=division, as_of=as_of, programmes=programmes, rules=rules)
     ledger = _ledger(as_of=as_of, programmes=programmes, rules=rules)
-    keys = {("project", row["id"], None) for row in pipeline["waiting"]}
+    keys: set[tuple[str, int, int | None]] = {
+        ("project", row["id"], None) for row in pipeline["waiting"]
+    }
     keys |= {("policy", row["id"], None) for row in ledger["overdue"]}
     keys |= {("indicator", row["id"], division.pk) for row in indicator_rows}
     since = _since(keys, as_of)
