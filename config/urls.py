@@ -2,11 +2,15 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from luodi.bulletins.urls import public_patterns
+
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("reports/", include("luodi.reporting.urls")),
+    path("bulletins/", include("luodi.bulletins.urls")),
+    path("public/bulletins/", include(public_patterns)),
     path("", include("luodi.dashboards.urls")),
 ]

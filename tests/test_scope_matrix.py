@@ -41,6 +41,7 @@ SCOPE_OF_MODEL = {
     "actions.event": "division, or campaign when it has none",
     "reporting.assignment": "campaign",
     "dashboards.lightrule": "campaign",
+    "bulletins.sentencetemplate": "reference data",
     "reporting.period": "reference data (opened by top-level editors, never changed)",
     "core.auditevent": "superuser only",
     "auth.user": "superuser only",
@@ -60,11 +61,24 @@ PAGES = {
     "dashboards:board_data": "logged in; 404 outside the user's subtree",
     "dashboards:map": "logged in; 404 outside the user's subtree or without a map file",
     "reporting:list": "logged in; the reports of the user's subtree",
+    "bulletins:list": "logged in; the bulletins of the user's subtree",
+    "bulletins:preview": "logged in; 404 for a division outside the user's subtree",
+    "bulletins:trace": "logged in; 404 for a division outside the user's subtree",
+    "bulletins:save": "logged in (POST); the division's editors",
+    "bulletins:download": "logged in; 404 outside the user's subtree",
+    "bulletins:publish": "logged in (POST); task-force administrators at or above",
+    "public:list": "anyone; published bulletins only",
+    "public:detail": "anyone; 404 unless published",
+    "public:download": "anyone; 404 unless published",
     "reporting:report": "logged in; 404 outside the user's subtree",
     "reporting:template": "logged in; 404 outside the user's subtree",
 }
 # Arguments for pages whose address names a record.
 PAGE_ARGS = {
+    "bulletins:download": [1],
+    "bulletins:publish": [1],
+    "public:detail": [1],
+    "public:download": [1],
     "dashboards:board": ["152222"],
     "dashboards:board_data": ["152222"],
     "dashboards:map": ["152200"],
@@ -296,16 +310,23 @@ def test_every_route_has_a_place_in_the_matrix():
     assert pages == set(PAGES)
 
 
-def test_every_page_but_log_in_needs_a_user(client, db):
+def test_every_page_but_log_in_and_the_public_ones_needs_a_user(client, db):
     answers = {
         name: client.get(reverse(name, args=PAGE_ARGS.get(name, [])))
         for name in PAGES
-        if ":" in name
+        if ":" in name and not name.startswith("public:")
+    }
+    public = {
+        name: client.get(reverse(name, args=PAGE_ARGS.get(name, []))).status_code
+        for name in PAGES
+        if name.startswith("public:")
     }
 
     assert {name: r.status_code for name, r in answers.items()} == {name: 302 for name in answers}
     assert all(r["Location"].startswith(reverse("login")) for r in answers.values())
-    assert len(answers) == 8
+    assert len(answers) == 14
+    # Without a published bulletin the public list is empty and the rest is not found.
+    assert public == {"public:list": 200, "public:detail": 404, "public:download": 404}
 
 
 def test_a_malformed_record_key_is_simply_not_found(client, world):

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "luodi.reporting",
     "luodi.bundles",
     "luodi.dashboards",
+    "luodi.bulletins",
     "luodi.demo",
 ]
 

@@ -22,6 +22,9 @@ def _plain(value: Any) -> Any:
         return format(value.normalize(), "f")
     if isinstance(value, date | datetime):
         return value.isoformat()
+    if isinstance(value, bytes | memoryview):
+        # A file's bytes are not copied into the log; its size is.
+        return f"<{len(value)} bytes>"
     return value
 
 

@@ -131,6 +131,12 @@ def can_unlock(user, division: Division) -> bool:
     return _has_role_at(user, division, {Role.TASK_FORCE}, strictly_above=True)
 
 
+def can_publish(user, division: Division) -> bool:
+    """Publish a bulletin of a division to the public page: its task-force
+    administrators and those above."""
+    return _has_role_at(user, division, {Role.TASK_FORCE}, strictly_above=False)
+
+
 def home_divisions(user) -> list[Division]:
     """The top divisions of a user's scope, for headings and their own targets."""
     if sees_everything(user):

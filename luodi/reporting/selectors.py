@@ -5,6 +5,7 @@ import os
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Avg, Count, Exists, F, Max, OuterRef, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
@@ -156,6 +157,35 @@ def totals(
         key: result
         for key, parts in combined.items()
         if (result := parts.result(rules[key[0]])) is not None
+    }
+
+
+def figures_counted(
+    *,
+    indicators: list[Indicator],
+    division: Division,
+    year: int,
+    up_to: date,
+    rows: bool = False,
+) -> Any:
+    """The reported figures behind the year-to-date totals of `division`: the
+    figures of the reporting level in its subtree, in periods of `year` begun
+    by `up_to`. How many per indicator (one query), or with `rows` the figures
+    themselves."""
+    figures = DataValue.objects.filter(
+        indicator__in=indicators,
+        report__division__level=F("indicator__assignment__level"),
+        report__division__path__startswith=division.path,
+        report__period__starts_on__year=year,
+        report__period__starts_on__lte=up_to,
+    )
+    if rows:
+        return figures.select_related("report__division", "report__period").order_by(
+            "report__division__code", "report__period__starts_on"
+        )
+    return {
+        row["indicator_id"]: row["n"]
+        for row in figures.values("indicator_id").annotate(n=Count("id"))
     }
 
 

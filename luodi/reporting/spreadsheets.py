@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
+from luodi.core.spreadsheets import write_cell
 from luodi.divisions.models import Division
 
 from .models import Period
@@ -71,21 +72,14 @@ def _headers() -> list[str]:
     ]
 
 
-def _text(cell, value) -> None:
-    """Write text that Excel must not read as a formula (a name may begin with '=')."""
-    cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"
-
-
 def report_template(*, division: Division, period: Period) -> bytes:
     """The report's figures as an .xlsx a reporter fills in offline."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = period.code
-    _text(sheet.cell(row=1, column=1), f"{division.name} · {period.code}")
+    write_cell(sheet.cell(row=1, column=1), f"{division.name} · {period.code}")
     for column, header in enumerate(_headers(), start=1):
-        _text(sheet.cell(row=2, column=column), header)
+        write_cell(sheet.cell(row=2, column=column), header)
     for line, row in enumerate(report_form_rows(division=division, period=period), start=3):
         cells = [
             row.indicator.code,
@@ -100,11 +94,7 @@ def report_template(*, division: Division, period: Period) -> bytes:
             row.version,
         ]
         for column, value in enumerate(cells, start=1):
-            target = sheet.cell(row=line, column=column)
-            if isinstance(value, str):
-                _text(target, value)
-            else:
-                target.value = value
+            write_cell(sheet.cell(row=line, column=column), value)
     for column, key in enumerate(COLUMNS, start=1):
         dimension = sheet.column_dimensions[get_column_letter(column)]
         dimension.hidden = key in HIDDEN

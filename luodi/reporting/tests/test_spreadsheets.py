@@ -77,7 +77,7 @@ def test_the_template_keeps_codes_hidden_and_names_as_text(county_setup):
 
     assert [sheet.cell(row=3, column=c).value for c in (1, 2, 3)] == ["sand", "152222", "2024-01"]
     assert sheet.column_dimensions["A"].hidden
-    assert sheet.cell(row=3, column=4).value == "=沙化土地综合治理面积"
+    assert sheet.cell(row=3, column=4).value == "'=沙化土地综合治理面积"
     assert sheet.cell(row=3, column=4).data_type == "s"
 
 
