@@ -199,6 +199,15 @@ def _text(value: Decimal | None) -> str | None:
     return None if value is None else str(tidy(value))
 
 
+def _signed(value: Decimal) -> str:
+    return ("+" if value > 0 else "") + str(tidy(value))
+
+
+def _or_lowest(value: Decimal | None) -> Decimal:
+    """For sorting: a missing figure ranks below every real one, 0 included."""
+    return Decimal("-Infinity") if value is None else value
+
+
 def _share(value: Decimal | None, target: Decimal | None) -> Decimal | None:
     if value is None or not target:
         return None
@@ -215,8 +224,9 @@ def _moment_after(day: date) -> datetime | None:
     )
 
 
-def _since(keys: set[tuple[str, int, int | None]], as_of: date) -> dict[tuple, date]:
-    """When each light last changed colour, on or before `as_of`: one query."""
+def _since(keys: set[tuple[str, int, int | None]], as_of: date) -> dict[tuple, tuple[str, date]]:
+    """Each light's last recorded colour on or before `as_of`, and since when:
+    one query."""
     if not keys:
         return {}
     subjects = {subject for subject, _id, _division in keys}
@@ -225,12 +235,20 @@ def _since(keys: set[tuple[str, int, int | None]], as_of: date) -> dict[tuple, d
         subject_id__in={subject_id for _s, subject_id, _d in keys},
         observed_on__lte=as_of,
     ).order_by("observed_on", "id")
-    since: dict[tuple, date] = {}
+    since: dict[tuple, tuple[str, date]] = {}
     for change in changes:
         key = (change.subject, change.subject_id, change.division_id)
         if key in keys:
-            since[key] = change.observed_on
+            since[key] = (change.light, change.observed_on)
     return since
+
+
+def _since_text(recorded: tuple[str, date] | None, light: str) -> str | None:
+    """Since when a light has had its colour, if the last record says so (a
+    change not yet recorded by the daily run has no date)."""
+    if recorded is None or recorded[0] != light:
+        return None
+    return recorded[1].isoformat()
 
 
 def division_board(
@@ -326,10 +344,12 @@ def division_board(
                     "name": child.name,
                     "value": _text(from_base(value, ranked.unit)) if value is not None else None,
                     "share": _text(_share(value, target.value if target else None)),
-                    "change": _text(from_base(change, ranked.unit)) if change is not None else None,
+                    "change": _signed(from_base(change, ranked.unit))
+                    if change is not None
+                    else None,
                     "_sort": (
-                        _share(value, target.value if target else None) or Decimal(-1),
-                        value if value is not None else Decimal(-1),
+                        _or_lowest(_share(value, target.value if target else None)),
+                        _or_lowest(value),
                     ),
                 }
             )
@@ -347,11 +367,11 @@ def division_board(
     keys |= {("indicator", row["id"], division.pk) for row in indicator_rows}
     since = _since(keys, as_of)
     for row in indicator_rows:
-        row["since"] = _iso(since.get(("indicator", row["id"], division.pk)))
+        row["since"] = _since_text(since.get(("indicator", row["id"], division.pk)), row["light"])
     for row in pipeline["waiting"]:
-        row["since"] = _iso(since.get(("project", row["id"], None)))
+        row["since"] = _since_text(since.get(("project", row["id"], None)), row["light"])
     for row in ledger["overdue"]:
-        row["since"] = _iso(since.get(("policy", row["id"], None)))
+        row["since"] = _since_text(since.get(("policy", row["id"], None)), row["light"])
 
     return {
         "as_of": as_of.isoformat(),
@@ -369,10 +389,6 @@ def division_board(
         "pipeline": pipeline,
         "policies": ledger,
     }
-
-
-def _iso(day: date | None) -> str | None:
-    return day.isoformat() if day else None
 
 
 def _pipeline(*, division: Division, as_of: date, programmes: list, rules: dict) -> dict[str, Any]:

@@ -31,6 +31,9 @@ def parse_decimal(raw: Any) -> Decimal:
     return value
 
 
+STORED_PLACES = Decimal("0.000001")
+
+
 def to_base(value: Decimal, unit: Unit, *, expected: Unit | None = None) -> Decimal:
     """The value in base units; `expected` refuses a unit of another dimension."""
     if expected is not None and unit.dimension != expected.dimension:
@@ -38,7 +41,8 @@ def to_base(value: Decimal, unit: Unit, *, expected: Unit | None = None) -> Deci
             _("“%(unit)s” cannot express a value in “%(expected)s”.")
             % {"unit": unit.symbol, "expected": expected.symbol}
         )
-    return tidy(value * unit.factor)
+    # Values are stored with six decimals of the base unit; finer is noise.
+    return tidy((value * unit.factor).quantize(STORED_PLACES))
 
 
 def from_base(value: Decimal, unit: Unit) -> Decimal:

@@ -19,6 +19,7 @@ from luodi.plan.units import from_base
 from .choices import ParentCheck
 from .models import Assignment, DataValue, Period, Report
 
+SIX_PLACES = Decimal("0.000001")
 COMBINE = {AcrossDivisions.SUM: Sum, AcrossDivisions.MEAN: Avg, AcrossDivisions.MAXIMUM: Max}
 
 
@@ -282,7 +283,9 @@ def children_totals(
     }
     return {
         row["indicator_id"]: ChildrenTotal(
-            total=Decimal(str(row[column[rules[row["indicator_id"]]]])), reported=row["reported"]
+            # Stored figures keep six decimals; so does their combination (a mean).
+            total=Decimal(str(row[column[rules[row["indicator_id"]]]])).quantize(SIX_PLACES),
+            reported=row["reported"],
         )
         for row in grouped
     }

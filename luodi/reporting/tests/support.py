@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 from luodi.divisions.models import Division
+from luodi.plan.units import to_base, unit_by_symbol
 from luodi.reporting.services import report_open, value_save
 
 IN_TIME = date(2024, 2, 5)  # January's entry is open until 10 February
@@ -18,7 +19,7 @@ def enter(people, who, code, period, indicator, amount, *, version=None, comment
     return value_save(
         report=report,
         indicator=indicator,
-        value=Decimal(amount) * WAN_MU,
+        value=to_base(Decimal(amount), unit_by_symbol("万亩")),
         comment=comment,
         expected_version=version,
         acting_user=people[who],

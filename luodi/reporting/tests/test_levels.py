@@ -298,3 +298,16 @@ def test_the_forms_open_are_those_begun_and_not_yet_closed(people, january, sand
     check_parents(sand_land, ParentCheck.WARN)
     assert ("2024-02", "152200", None) in open_on(date(2024, 2, 20))
     assert open_on(date(2024, 12, 1)) == []
+
+
+def test_a_blocked_average_total_matches_its_counties_mean(people, january, sand_land):
+    sand_land.across_divisions = AcrossDivisions.MEAN
+    sand_land.save()
+    check_parents(sand_land, ParentCheck.BLOCK)
+    for code, amount in [("152222", "1"), ("152201", "1"), ("152202", "2")]:
+        enter(people, "region", code, january, sand_land, amount)
+
+    # The mean is four thirds of 万亩: 13,333.333333 亩 at the six places stored.
+    saved = enter(people, "region", "152200", january, sand_land, "1.3333333333333")
+
+    assert saved.value == Decimal("13333.333333")

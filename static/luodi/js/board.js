@@ -7,6 +7,9 @@
     return;
   }
   const board = JSON.parse(source.textContent);
+  // ECharts puts tooltip text into the page as HTML: names must be escaped.
+  const escapeHtml = (text) =>
+    String(text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
   const charts = [];
 
   function drawMap(element) {
@@ -35,7 +38,7 @@
             formatter: (item) => {
               const row = data.find((entry) => entry.name === item.name);
               const shown = row && !Number.isNaN(row.value) ? row.value + (byShare ? "%" : "") : "—";
-              return (row ? row.label : item.name) + ": " + shown;
+              return escapeHtml(row ? row.label : item.name) + ": " + escapeHtml(shown);
             },
           },
           visualMap: {
