@@ -10,6 +10,9 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 
+from luodi.bulletins.choices import Format, Language
+from luodi.bulletins.models import Bulletin
+from luodi.bulletins.services import bulletin_generate, bulletin_publish
 from luodi.bundles.services import ImportReport, bundle_import, bundle_read
 from luodi.core.services import audit_record
 from luodi.dashboards.services import lights_record
@@ -187,4 +190,21 @@ def demo_load() -> ImportReport:
     region = division_by_code("150000")
     for day in DEMO_LIGHT_DAYS:
         lights_record(divisions=[region], as_of=day, acting_user=office)
+    _demo_bulletin(region, office)
     return report
+
+
+def _demo_bulletin(region, office) -> None:
+    """The office's bulletin as of the demo's day, published once."""
+    kept = Bulletin.objects.filter(
+        division=region, as_of=AS_OF, language=Language.ZH, file_format=Format.DOCX
+    )
+    if not kept.exists():
+        bulletin = bulletin_generate(
+            division=region,
+            as_of=AS_OF,
+            language=Language.ZH,
+            file_format=Format.DOCX,
+            acting_user=office,
+        )
+        bulletin_publish(bulletin=bulletin, acting_user=office)

@@ -221,6 +221,7 @@ def test_the_office_edits_the_wording_and_a_bad_placeholder_is_refused(demo):
 
 
 def test_published_bulletins_and_only_they_are_public(client, demo):
+    demo_published = Bulletin.objects.get(published_at__isnull=False)  # by load_demo
     kept = generate(Language.ZH, Format.PDF)
     internal = generate(Language.EN, Format.TXT)
     hinggan = get_user_model().objects.get(username="hinggan")
@@ -230,30 +231,37 @@ def test_published_bulletins_and_only_they_are_public(client, demo):
     bulletin_publish(bulletin=kept, acting_user=office())
 
     listing = client.get(reverse("public:list"))
-    assert [b.pk for b in listing.context["bulletins"]] == [kept.pk]
+    assert [b.pk for b in listing.context["bulletins"]] == [kept.pk, demo_published.pk]
     assert client.get(reverse("public:detail", args=[kept.pk])).status_code == 200
     download = client.get(reverse("public:download", args=[kept.pk]))
     assert download.content == bytes(kept.content)
     assert download["X-Content-SHA256"] == kept.sha256
     assert client.get(reverse("public:detail", args=[internal.pk])).status_code == 404
     assert client.get(reverse("public:download", args=[internal.pk])).status_code == 404
-    assert AuditEvent.objects.filter(action="bulletins.bulletin.published").count() == 1
+    assert AuditEvent.objects.filter(action="bulletins.bulletin.published").count() == 2
 
 
 def test_the_command_writes_the_file_and_keeps_the_bulletin(demo, tmp_path):
     out = tmp_path / "bulletin.docx"
 
+    before = Bulletin.objects.count()
     call_command("bulletin", "--as-of", "2024-03-18", "--format", "docx", "-o", str(out))
 
-    kept = Bulletin.objects.get()
+    kept = Bulletin.objects.latest("pk")
     assert out.read_bytes() == bytes(kept.content)
     assert (kept.as_of, kept.language, kept.file_format) == (AS_OF, "zh", "docx")
     with pytest.raises(CommandError, match="not a date"):
         call_command("bulletin", "--as-of", "2024-02-30")
-    assert Bulletin.objects.count() == 1
+    assert Bulletin.objects.count() == before + 1
 
 
 def test_a_programme_of_another_campaign_is_refused(demo):
-    with pytest.raises(ValidationError):
+    before = list(Bulletin.objects.values_list("pk", flat=True))
+
+    with pytest.raises(ValidationError) as refused:
         generate(Language.ZH, Format.TXT, programme_code="no-such-programme")
-    assert not Bulletin.objects.exists()
+
+    assert refused.value.message_dict == {
+        "programme": ["No programme “no-such-programme” in this campaign."]
+    }
+    assert list(Bulletin.objects.values_list("pk", flat=True)) == before
