@@ -13,6 +13,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from luodi.bulletins.services import bulletin_generate
 from luodi.demo.services import task_force_group_ensure
 from luodi.divisions.choices import Role
 from luodi.divisions.models import Division
@@ -245,6 +246,41 @@ def test_dashboards_are_reached_only_within_the_users_subtree(client, world, use
         for relation, code in RELATIONS.items()
         for route in ["board", "board_data", "map"]
     }
+
+
+@pytest.mark.parametrize("user", list(USERS))
+def test_bulletins_are_reached_only_within_the_users_subtree(client, world, user):
+    office = get_user_model().objects.create_superuser("root", password="x")
+    kept = {
+        relation: bulletin_generate(
+            division=Division.objects.get(code=code),
+            as_of=date(2024, 3, 18),
+            language="zh",
+            file_format="txt",
+            acting_user=office,
+        )
+        for relation, code in RELATIONS.items()
+    }
+    root, _role = log_in(client, user)
+
+    found = {
+        relation: (
+            client.get(reverse("bulletins:download", args=[bulletin.pk])).status_code,
+            client.get(
+                reverse("bulletins:preview"),
+                {"division": RELATIONS[relation], "as_of": "2024-03-18", "language": "zh"},
+            ).status_code,
+            client.get(reverse("public:detail", args=[bulletin.pk])).status_code,
+        )
+        for relation, bulletin in kept.items()
+    }
+    listed = {b.division.code for b in client.get(reverse("bulletins:list")).context["bulletins"]}
+
+    assert found == {
+        relation: (200, 200, 404) if within(code, root) else (404, 404, 404)
+        for relation, code in RELATIONS.items()
+    }
+    assert listed == {code for code in RELATIONS.values() if within(code, root)}
 
 
 @pytest.mark.parametrize("user", list(USERS))
