@@ -158,32 +158,28 @@ def bulletin_document(
                     _fill(
                         text[Wording.POLICIES],
                         date=day,
-                        ministries=Figure(
+                        ministries=Figure.count(
                             f"{code}.ministries",
-                            str(policies["ministries"]),
-                            _("national ministries issuing or planning the policies"),
                             policies["ministries"],
+                            _("national ministries issuing or planning the policies"),
                             {"what": "ministries", "programme": code},
                         ),
-                        total=Figure(
+                        total=Figure.count(
                             f"{code}.policies",
-                            str(policies["total"]),
-                            _("supporting policies on the ledger"),
                             policies["total"],
+                            _("supporting policies on the ledger"),
                             trace,
                         ),
-                        issued=Figure(
+                        issued=Figure.count(
                             f"{code}.policies.issued",
-                            str(policies["issued"]),
-                            _("supporting policies issued"),
                             policies["issued"],
+                            _("supporting policies issued"),
                             {**trace, "state": "issued"},
                         ),
-                        planned=Figure(
+                        planned=Figure.count(
                             f"{code}.policies.planned",
-                            str(policies["planned"]),
-                            _("supporting policies planned, not yet issued"),
                             policies["planned"],
+                            _("supporting policies planned, not yet issued"),
                             {**trace, "state": "planned"},
                         ),
                     )
@@ -197,11 +193,10 @@ def bulletin_document(
                 for year, count in projects["expected_start"].items():
                     if not year.isdigit():
                         continue
-                    figure = Figure(
+                    figure = Figure.count(
                         f"{code}.projects.expected.{year}",
-                        str(count),
-                        _("projects in approvals expected to start in %(year)s") % {"year": year},
                         count,
+                        _("projects in approvals expected to start in %(year)s") % {"year": year},
                         {**trace, "state": "waiting", "year": year},
                     )
                     if words.zh:
@@ -212,25 +207,22 @@ def bulletin_document(
                     _fill(
                         text[Wording.PROJECTS],
                         date=day,
-                        total=Figure(
+                        total=Figure.count(
                             f"{code}.projects",
-                            str(projects["total"]),
-                            _("projects on the major-project list"),
                             projects["total"],
+                            _("projects on the major-project list"),
                             trace,
                         ),
-                        started=Figure(
+                        started=Figure.count(
                             f"{code}.projects.started",
-                            str(started),
-                            _("projects started"),
                             started,
+                            _("projects started"),
                             {**trace, "state": "started"},
                         ),
-                        waiting=Figure(
+                        waiting=Figure.count(
                             f"{code}.projects.waiting",
-                            str(waiting),
-                            _("projects completing pre-construction approvals"),
                             waiting,
+                            _("projects completing pre-construction approvals"),
                             {**trace, "state": "waiting"},
                         ),
                         expected=words.join(expected),

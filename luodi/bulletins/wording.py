@@ -51,6 +51,11 @@ class Figure:
     records: int
     trace: dict = field(default_factory=dict, compare=False, hash=False)
 
+    @classmethod
+    def count(cls, key: str, number: int, counts: str, trace: dict) -> "Figure":
+        """A figure that is a count of records: printed as the number itself."""
+        return cls(key, str(number), counts, number, trace)
+
 
 # A filled placeholder: text, a figure, or a list of both (e.g. "2024年开工29个").
 Part = str | Figure | list

@@ -1,24 +1,14 @@
-from datetime import date
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luodi.bulletins.choices import Format, Language
 from luodi.bulletins.services import bulletin_generate
+from luodi.core.commands import as_of_option
 from luodi.divisions.models import Division
-
-
-def _day(raw: str) -> date:
-    try:
-        return date.fromisoformat(raw)
-    except ValueError as error:
-        raise CommandError(
-            _("--as-of: “%(value)s” is not a date; write YYYY-MM-DD.") % {"value": raw}
-        ) from error
 
 
 class Command(BaseCommand):
@@ -36,7 +26,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        as_of = _day(options["as_of"]) if options["as_of"] else timezone.localdate()
+        as_of = as_of_option(options["as_of"])
         if options["division"]:
             division = Division.objects.filter(code=options["division"], is_active=True).first()
             if division is None:

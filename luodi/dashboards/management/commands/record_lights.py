@@ -1,9 +1,7 @@
-from datetime import date
-
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from luodi.core.commands import as_of_option
 from luodi.dashboards.services import lights_record
 from luodi.divisions.models import Division
 
@@ -15,7 +13,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--as-of", type=date.fromisoformat, default=None)
+        parser.add_argument("--as-of", help="YYYY-MM-DD; today if omitted")
         parser.add_argument(
             "--division",
             action="append",
@@ -23,8 +21,8 @@ class Command(BaseCommand):
             help="a division code (repeatable); default: each top division and the ones below it",
         )
 
-    def handle(self, *args, as_of: date | None, division: list[str], **options):
-        day = as_of or timezone.localdate()
+    def handle(self, *args, as_of: str | None, division: list[str], **options):
+        day = as_of_option(as_of)
         if division:
             found = list(Division.objects.filter(code__in=division, is_active=True))
             missing = sorted(set(division) - {d.code for d in found})

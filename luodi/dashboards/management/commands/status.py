@@ -1,25 +1,15 @@
 import json
-from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from luodi.core.commands import as_of_option
 from luodi.divisions.models import Division
 from luodi.divisions.selectors import division_by_code
 from luodi.projects.choices import Phase
 
 from ...selectors import UNKNOWN_YEAR, campaign_status
-
-
-def _date(raw: str) -> date:
-    try:
-        return date.fromisoformat(raw)
-    except ValueError as error:
-        raise CommandError(
-            _("--as-of: “%(value)s” is not a date; write YYYY-MM-DD.") % {"value": raw}
-        ) from error
 
 
 class Command(BaseCommand):
@@ -31,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print JSON")
 
     def handle(self, *args, **options):
-        as_of = _date(options["as_of"]) if options["as_of"] else timezone.localdate()
+        as_of = as_of_option(options["as_of"])
         if options["division"]:
             try:
                 root = division_by_code(options["division"])
