@@ -43,6 +43,8 @@ SCOPE_OF_MODEL = {
     "reporting.assignment": "campaign",
     "dashboards.lightrule": "campaign",
     "bulletins.sentencetemplate": "reference data",
+    "cases.calendarday": "reference data",
+    "cases.calendaryear": "reference data",
     "reporting.period": "reference data (opened by top-level editors, never changed)",
     "core.auditevent": "superuser only",
     "auth.user": "superuser only",

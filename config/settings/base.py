@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "luodi.bundles",
     "luodi.dashboards",
     "luodi.bulletins",
+    "luodi.cases",
     "luodi.demo",
 ]
 
