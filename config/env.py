@@ -28,3 +28,10 @@ TEST_DATABASE_URL = os.environ.get("LUODI_TEST_DATABASE_URL", "")
 # Where the operator keeps approved boundary files (<division code>.json, GeoJSON)
 # that replace the ones luodi builds from the npm package.
 MAP_DIR = Path(os.environ["LUODI_MAP_DIR"]) if os.environ.get("LUODI_MAP_DIR") else None
+# Mail (the daily digest): printed to the console unless a backend is named,
+# e.g. django.core.mail.backends.smtp.EmailBackend with LUODI_EMAIL_HOST.
+EMAIL_BACKEND = os.environ.get(
+    "LUODI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("LUODI_EMAIL_HOST", "localhost")
+DEFAULT_FROM_EMAIL = os.environ.get("LUODI_FROM_EMAIL", "luodi@localhost")

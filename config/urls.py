@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("reports/", include("luodi.reporting.urls")),
     path("bulletins/", include("luodi.bulletins.urls")),
+    path("actions/", include("luodi.actions.urls")),
     path("public/bulletins/", include(public_patterns)),
     path("", include("luodi.dashboards.urls")),
 ]

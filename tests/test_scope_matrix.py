@@ -65,6 +65,7 @@ PAGES = {
     "dashboards:map": "logged in; 404 outside the user's subtree or without a map file",
     "reporting:list": "logged in; the reports of the user's subtree",
     "bulletins:list": "logged in; the bulletins of the user's subtree",
+    "actions:digest": "logged in; the items of the divisions the user acts for",
     "bulletins:preview": "logged in; 404 for a division outside the user's subtree",
     "bulletins:trace": "logged in; 404 for a division outside the user's subtree",
     "bulletins:save": "logged in (POST); the division's editors",
@@ -362,7 +363,7 @@ def test_every_page_but_log_in_and_the_public_ones_needs_a_user(client, db):
 
     assert {name: r.status_code for name, r in answers.items()} == {name: 302 for name in answers}
     assert all(r["Location"].startswith(reverse("login")) for r in answers.values())
-    assert len(answers) == 14
+    assert len(answers) == 15
     # Without a published bulletin the public list is empty and the rest is not found.
     assert public == {"public:list": 200, "public:detail": 404, "public:download": 404}
 

@@ -28,5 +28,6 @@ class LightRuleAdmin(CampaignScopedAdmin):
         "project_red_months",
         "policy_amber_days",
         "policy_red_days",
+        "item_amber_working_days",
     ]
     list_select_related = ["campaign", "programme"]

@@ -13,3 +13,4 @@ class Subject(models.TextChoices):
     INDICATOR = "indicator", _("Indicator")
     PROJECT = "project", _("Project")
     POLICY = "policy", _("Policy")
+    ACTION_ITEM = "item", _("Action item")

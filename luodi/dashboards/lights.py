@@ -26,6 +26,7 @@ class Rules:
     project_red_months: int = 3
     policy_amber_days: int = 0
     policy_red_days: int | None = None
+    item_amber_working_days: int = 3
 
     @classmethod
     def of(cls, rule: LightRule | None) -> "Rules":
@@ -38,6 +39,7 @@ class Rules:
             project_red_months=rule.project_red_months,
             policy_amber_days=rule.policy_amber_days,
             policy_red_days=rule.policy_red_days,
+            item_amber_working_days=rule.item_amber_working_days,
         )
 
 

@@ -51,6 +51,9 @@ class LightRule(TimeStampedModel):
     project_red_months = models.PositiveSmallIntegerField(
         _("project red this many months after its planned start month"), default=3
     )
+    item_amber_working_days = models.PositiveSmallIntegerField(
+        _("action item amber this many working days before it is due"), default=3
+    )
     policy_amber_days = models.PositiveSmallIntegerField(
         _("policy amber this many days after its planned issue date"), default=0
     )

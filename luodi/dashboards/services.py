@@ -27,6 +27,7 @@ def light_rule_save(
     project_red_months: int = 3,
     policy_amber_days: int = 0,
     policy_red_days: int | None = None,
+    item_amber_working_days: int = 3,
     acting_user: Any,
 ) -> tuple[LightRule, dict]:
     """Set when lights turn amber and red, for a campaign or one programme."""
@@ -41,6 +42,7 @@ def light_rule_save(
             "project_red_months": project_red_months,
             "policy_amber_days": policy_amber_days,
             "policy_red_days": policy_red_days,
+            "item_amber_working_days": item_amber_working_days,
         },
         acting_user=acting_user,
         action_prefix="dashboards.light_rule",

@@ -131,6 +131,12 @@ def can_unlock(user, division: Division) -> bool:
     return _has_role_at(user, division, {Role.TASK_FORCE}, strictly_above=True)
 
 
+def can_supervise(user, division: Division) -> bool:
+    """Assign, verify and close a division's action items: the task-force
+    administrators above it."""
+    return _has_role_at(user, division, {Role.TASK_FORCE}, strictly_above=True)
+
+
 def can_publish(user, division: Division) -> bool:
     """Publish a bulletin of a division to the public page: its task-force
     administrators and those above."""
