@@ -13,5 +13,6 @@ urlpatterns = [
     path("bulletins/", include("luodi.bulletins.urls")),
     path("actions/", include("luodi.actions.urls")),
     path("public/bulletins/", include(public_patterns)),
+    path("public/cases/", include("luodi.cases.urls")),
     path("", include("luodi.dashboards.urls")),
 ]

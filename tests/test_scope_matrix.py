@@ -74,6 +74,8 @@ PAGES = {
     "public:list": "anyone; published bulletins only",
     "public:detail": "anyone; 404 unless published",
     "public:download": "anyone; 404 unless published",
+    "public_cases:new": "anyone; rate-limited, honeypot",
+    "public_cases:status": "anyone with the tracking number and secret; rate-limited",
     "reporting:report": "logged in; 404 outside the user's subtree",
     "reporting:template": "logged in; 404 outside the user's subtree",
 }
@@ -353,19 +355,25 @@ def test_every_page_but_log_in_and_the_public_ones_needs_a_user(client, db):
     answers = {
         name: client.get(reverse(name, args=PAGE_ARGS.get(name, [])))
         for name in PAGES
-        if ":" in name and not name.startswith("public:")
+        if ":" in name and not name.startswith(("public:", "public_cases:"))
     }
     public = {
         name: client.get(reverse(name, args=PAGE_ARGS.get(name, []))).status_code
         for name in PAGES
-        if name.startswith("public:")
+        if name.startswith(("public:", "public_cases:"))
     }
 
     assert {name: r.status_code for name, r in answers.items()} == {name: 302 for name in answers}
     assert all(r["Location"].startswith(reverse("login")) for r in answers.values())
     assert len(answers) == 15
     # Without a published bulletin the public list is empty and the rest is not found.
-    assert public == {"public:list": 200, "public:detail": 404, "public:download": 404}
+    assert public == {
+        "public:list": 200,
+        "public:detail": 404,
+        "public:download": 404,
+        "public_cases:new": 200,
+        "public_cases:status": 200,
+    }
 
 
 def test_a_malformed_record_key_is_simply_not_found(client, world):

@@ -1,7 +1,6 @@
 """Writes to meetings and events, and to the action items they assign."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -10,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from luodi.cases.workdays import WorkingCalendar
+from luodi.core.evidence import Evidence, evidence_type
 from luodi.core.services import record_save
 from luodi.divisions.models import Department, Division
 from luodi.divisions.permissions import can_report, can_supervise
@@ -56,45 +56,6 @@ def event_save(
 # Supervised action items (督办事项).
 
 ACKNOWLEDGE_WORKING_DAYS = 2
-MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
-# Evidence luodi accepts, by the bytes a file starts with.
-EVIDENCE_TYPES = {
-    b"\xff\xd8\xff": "image/jpeg",
-    b"\x89PNG\r\n\x1a\n": "image/png",
-    b"%PDF-": "application/pdf",
-    b"PK\x03\x04": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
-
-
-@dataclass(frozen=True)
-class Evidence:
-    name: str
-    content: bytes
-
-
-def _evidence_type(evidence: Evidence) -> str:
-    if len(evidence.content) > MAX_ATTACHMENT_BYTES:
-        raise ValidationError(
-            {
-                "attachment": _("“%(name)s” is %(size)d bytes; the limit is %(limit)d bytes.")
-                % {
-                    "name": evidence.name,
-                    "size": len(evidence.content),
-                    "limit": MAX_ATTACHMENT_BYTES,
-                }
-            }
-        )
-    for magic, media_type in EVIDENCE_TYPES.items():
-        if evidence.content.startswith(magic):
-            if magic == b"PK\x03\x04" and not evidence.name.lower().endswith(".docx"):
-                break
-            return media_type
-    raise ValidationError(
-        {
-            "attachment": _("“%(name)s” is not a photo (JPEG, PNG), a PDF or a Word file.")
-            % {"name": evidence.name}
-        }
-    )
 
 
 def decision_save(
@@ -170,7 +131,7 @@ def _step(
                 % {"status": item.get_status_display(), "next": ItemStatus(to).label}
             }
         )
-    media_type = _evidence_type(evidence) if evidence else ""
+    media_type = evidence_type(evidence) if evidence else ""
     update, _changes = record_save(
         instance=ItemUpdate(),
         fields={

@@ -14,6 +14,8 @@ from luodi.bulletins.choices import Format, Language
 from luodi.bulletins.models import Bulletin
 from luodi.bulletins.services import bulletin_generate, bulletin_publish
 from luodi.bundles.services import ImportReport, bundle_import, bundle_read
+from luodi.cases.choices import CaseKind
+from luodi.cases.services import case_type_save, window_save
 from luodi.core.services import audit_record
 from luodi.dashboards.services import lights_record
 from luodi.divisions.choices import Role
@@ -191,7 +193,39 @@ def demo_load() -> ImportReport:
     for day in DEMO_LIGHT_DAYS:
         lights_record(divisions=[region], as_of=day, acting_user=office)
     _demo_bulletin(region, office)
+    _demo_windows(office)
     return report
+
+
+def _demo_windows(office) -> None:
+    """Ulanqab's 12 integrity-complaint windows: the city's own and one in each
+    of its 11 banners, counties and districts (the article's figure)."""
+    complaint, _changes = case_type_save(
+        code="integrity-complaint",
+        name="诚信建设投诉",
+        kind=CaseKind.COMPLAINT,
+        limit_working_days=15,
+        steps=["受理", "调查处理", "答复"],
+        acting_user=office,
+    )
+    repair, _changes = case_type_save(
+        code="credit-repair",
+        name="信用修复申请",
+        kind=CaseKind.CREDIT_REPAIR,
+        limit_working_days=10,
+        materials="信用修复申请书\n已履行法定义务或纠正失信行为的证明材料\n信用承诺书",
+        steps=["材料接收", "受理决定", "审查", "修复决定"],
+        acting_user=office,
+    )
+    ulanqab = division_by_code("150900")
+    for division in [ulanqab, *ulanqab.children.filter(is_active=True).order_by("code")]:
+        window_save(
+            code=f"integrity-{division.code}",
+            name=f"{division.name}政务服务中心“诚信建设投诉”窗口",
+            division=division,
+            case_types=[complaint, repair],
+            acting_user=office,
+        )
 
 
 def _demo_bulletin(region, office) -> None:

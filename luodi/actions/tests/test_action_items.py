@@ -13,7 +13,6 @@ from luodi.actions.choices import ItemStatus
 from luodi.actions.models import ActionItem, ItemUpdate
 from luodi.actions.selectors import digest_for
 from luodi.actions.services import (
-    Evidence,
     action_item_acknowledge,
     action_item_assign,
     action_item_close,
@@ -23,6 +22,7 @@ from luodi.actions.services import (
     decision_save,
     event_save,
 )
+from luodi.core.evidence import Evidence
 from luodi.core.models import AuditEvent
 from luodi.dashboards.choices import Light
 from luodi.divisions.choices import Role

@@ -218,3 +218,15 @@ def test_another_provinces_campaign_stays_out_of_this_read_out(demo):
     ]
     assert [p["code"] for p in seen_by_beijing["programmes"]] == ["bj-p"]
     assert seen_by_beijing["totals"]["policies"]["total"] == 0
+
+
+def test_ulanqab_has_its_12_integrity_complaint_windows(demo):
+    from luodi.cases.models import Window
+
+    windows = Window.objects.filter(division__code__startswith="1509")
+
+    assert windows.count() == 12
+    assert {w.division.code for w in windows} == {
+        d.code for d in Division.objects.filter(code__startswith="1509", is_active=True)
+    }
+    assert all(w.case_types.count() == 2 for w in windows)
