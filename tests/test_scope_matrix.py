@@ -66,6 +66,10 @@ PAGES = {
     "reporting:list": "logged in; the reports of the user's subtree",
     "bulletins:list": "logged in; the bulletins of the user's subtree",
     "actions:digest": "logged in; the items of the divisions the user acts for",
+    "actions:items": "logged in; the items of the user's subtree",
+    "actions:new": "logged in; assigns only to divisions the user supervises",
+    "actions:item": "logged in; 404 outside the user's subtree",
+    "actions:notice": "logged in; 404 outside the user's subtree or unless the item is red",
     "bulletins:preview": "logged in; 404 for a division outside the user's subtree",
     "bulletins:trace": "logged in; 404 for a division outside the user's subtree",
     "bulletins:save": "logged in (POST); the division's editors",
@@ -81,6 +85,8 @@ PAGES = {
 }
 # Arguments for pages whose address names a record.
 PAGE_ARGS = {
+    "actions:item": [1],
+    "actions:notice": [1],
     "bulletins:download": [1],
     "bulletins:publish": [1],
     "public:detail": [1],
@@ -365,7 +371,7 @@ def test_every_page_but_log_in_and_the_public_ones_needs_a_user(client, db):
 
     assert {name: r.status_code for name, r in answers.items()} == {name: 302 for name in answers}
     assert all(r["Location"].startswith(reverse("login")) for r in answers.values())
-    assert len(answers) == 15
+    assert len(answers) == 19
     # Without a published bulletin the public list is empty and the rest is not found.
     assert public == {
         "public:list": 200,

@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "luodi.cases.workdays.CalendarNotCoveredMiddleware",
     # Last, as django-axes asks: it turns a locked-out log-in into its response.
     "axes.middleware.AxesMiddleware",
 ]

@@ -94,3 +94,29 @@ def digest_for(user, *, as_of: date) -> list[DigestLine]:
             )
         )
     return lines
+
+
+@dataclass(frozen=True)
+class ItemLine:
+    item: ActionItem
+    light: str
+    reason: str
+
+
+def items_visible_to(user, *, as_of: date, divisions: QuerySet[Division]) -> list[ItemLine]:
+    """The open items of the divisions a person may see, with their lights."""
+    items = list(_items_in(divisions)[:500])
+    if not items:
+        return []
+    calendar = WorkingCalendar()
+    rules = rules_for(list({i.programme for i in items if i.programme}))
+    lines = []
+    for item in items:
+        verdict = item_light(
+            item=item,
+            as_of=as_of,
+            calendar=calendar,
+            rules=rules.get(item.programme_id, Rules()) if item.programme_id else Rules(),
+        )
+        lines.append(ItemLine(item, verdict.light, verdict.reason))
+    return lines

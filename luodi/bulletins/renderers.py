@@ -72,7 +72,8 @@ def render_txt(document: Document) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def _font(run, name: str, size: float, *, bold: bool = False) -> None:
+def set_font(run, name: str, size: float, *, bold: bool = False) -> None:
+    """Set a run's font, for East Asian text too."""
     run.font.name = name
     run.font.size = Pt(size)
     run.font.bold = bold
@@ -80,12 +81,12 @@ def _font(run, name: str, size: float, *, bold: bool = False) -> None:
     fonts.set(qn("w:eastAsia"), name)
 
 
-def _page_number(paragraph) -> None:
+def page_number(paragraph) -> None:
     """A centred "— N —" footer, N being Word's PAGE field."""
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(paragraph.add_run("— "), "宋体", 14)
+    set_font(paragraph.add_run("— "), "宋体", 14)
     run = paragraph.add_run()
-    _font(run, "宋体", 14)
+    set_font(run, "宋体", 14)
     for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
         if kind:
             element = OxmlElement("w:fldChar")
@@ -95,7 +96,7 @@ def _page_number(paragraph) -> None:
             element.set(qn("xml:space"), "preserve")
             element.text = text
         run._element.append(element)
-    _font(paragraph.add_run(" —"), "宋体", 14)
+    set_font(paragraph.add_run(" —"), "宋体", 14)
 
 
 def _table(word, headers: list[str], rows: list[tuple]) -> None:
@@ -103,11 +104,11 @@ def _table(word, headers: list[str], rows: list[tuple]) -> None:
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for cell, header in zip(table.rows[0].cells, headers, strict=True):
-        _font(cell.paragraphs[0].add_run(header), HEADING_FONT, 12)
+        set_font(cell.paragraphs[0].add_run(header), HEADING_FONT, 12)
     for row in rows:
         cells = table.add_row().cells
         for cell, value in zip(cells, row, strict=True):
-            _font(cell.paragraphs[0].add_run(str(value)), BODY_FONT, 12)
+            set_font(cell.paragraphs[0].add_run(str(value)), BODY_FONT, 12)
 
 
 def render_docx(document: Document) -> bytes:
@@ -118,28 +119,28 @@ def render_docx(document: Document) -> bytes:
     # GB/T 9704: top 37 mm, binding (left) 28 mm, type area 156 × 225 mm.
     section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
     section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
-    _page_number(section.footer.paragraphs[0])
+    page_number(section.footer.paragraphs[0])
     normal = word.styles["Normal"]
     normal.font.name, normal.font.size = BODY_FONT, Pt(16)
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
 
     title = word.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(title.add_run(document.title), TITLE_FONT, 22)
+    set_font(title.add_run(document.title), TITLE_FONT, 22)
     dateline = word.add_paragraph()
     dateline.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(dateline.add_run(document.dateline), BODY_FONT, 16)
+    set_font(dateline.add_run(document.dateline), BODY_FONT, 16)
     for index, part in enumerate(document.sections):
         heading = word.add_paragraph()
-        _font(heading.add_run(_heading(document, index, part.heading)), HEADING_FONT, 16)
+        set_font(heading.add_run(_heading(document, index, part.heading)), HEADING_FONT, 16)
         for sentence in part.sentences:
             paragraph = word.add_paragraph()
             paragraph.paragraph_format.first_line_indent = Pt(32)  # two characters
             paragraph.paragraph_format.line_spacing = Pt(28)
-            _font(paragraph.add_run(sentence.plain()), BODY_FONT, 16)
+            set_font(paragraph.add_run(sentence.plain()), BODY_FONT, 16)
     if document.indicator_rows:
         heading = word.add_paragraph()
-        _font(heading.add_run(_("Indicators")), HEADING_FONT, 16)
+        set_font(heading.add_run(_("Indicators")), HEADING_FONT, 16)
         _table(
             word,
             [_("Programme"), _("Indicator"), _("Target"), _("Reported"), _("Of target")],
@@ -150,14 +151,14 @@ def render_docx(document: Document) -> bytes:
     )
     if projects:
         heading = word.add_paragraph()
-        _font(heading.add_run(_("Major projects")), HEADING_FONT, 16)
+        set_font(heading.add_run(_("Major projects")), HEADING_FONT, 16)
         _table(
             word,
             [_("Code"), _("Project"), _("Phase")],
             [(p.code, p.name, p.get_phase_display()) for p in projects],
         )
     heading = word.add_paragraph()
-    _font(heading.add_run(_("Appendix: where each figure comes from")), HEADING_FONT, 16)
+    set_font(heading.add_run(_("Appendix: where each figure comes from")), HEADING_FONT, 16)
     _table(
         word,
         [_("Figure"), _("Value"), _("What it counts"), _("Records")],

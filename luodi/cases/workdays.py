@@ -63,3 +63,21 @@ class WorkingCalendar:
             day += timedelta(days=1)
             count += self.is_working_day(day)
         return count
+
+
+class CalendarNotCoveredMiddleware:
+    """A page that needs a year's calendar luodi lacks says so, with what to
+    enter, instead of failing: 503 until the office enters the year."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, CalendarNotCovered):
+            return None
+        from django.shortcuts import render
+
+        return render(request, "calendar_missing.html", {"message": str(exception)}, status=503)

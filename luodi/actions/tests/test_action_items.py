@@ -1,13 +1,17 @@
 """A supervised action item from a dispatch meeting through every state,
 with its audit events, lights and the digest that lists it."""
 
+import io
 from datetime import date
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
+from docx import Document as WordDocument
 
 from luodi.actions.choices import ItemStatus
 from luodi.actions.models import ActionItem, ItemUpdate
@@ -187,3 +191,89 @@ def test_the_digest_page_shows_the_persons_items(client, setting):
     assert page.status_code == 200
     assert [line.item.pk for line in page.context["lines"]] == [item.pk]
     assert 'data-light="red"' in page.content.decode()
+
+
+def test_the_pages_take_an_item_from_acknowledgement_to_closing(client, setting, make_user):
+    item, office, league = setting
+    url = reverse("actions:item", args=[item.pk])
+    client.force_login(league)
+
+    client.post(url, {"step": "acknowledge"})
+    client.post(
+        url,
+        {"step": "progress", "note": "已梳理", "attachment": SimpleUploadedFile("照片.png", PNG)},
+    )
+    client.post(url, {"step": "report", "note": "已完成"})
+    refused = client.post(url, {"step": "close"})
+    client.force_login(office)
+    client.post(url, {"step": "close", "note": "核实无误"})
+    client.force_login(make_user("baotou", "150200", Role.TASK_FORCE))
+    outside = client.get(url)
+
+    item.refresh_from_db()
+    assert refused.status_code == 403
+    assert item.status == ItemStatus.CLOSED
+    assert ItemUpdate.objects.get(kind="progress").attachment_name == "照片.png"
+    assert outside.status_code == 404
+
+
+def test_a_red_item_has_a_supervision_notice(client, setting, monkeypatch):
+    item, office, league = setting
+    client.force_login(office)
+    notice_url = reverse("actions:notice", args=[item.pk])
+    monkeypatch.setattr(timezone, "localdate", lambda: date(2024, 3, 20))
+    not_red = client.get(notice_url)
+    monkeypatch.setattr(timezone, "localdate", lambda: date(2024, 4, 8))
+
+    notice = client.get(notice_url)
+
+    assert not_red.status_code == 404
+    assert notice.status_code == 200
+    text = "\n".join(p.text for p in WordDocument(io.BytesIO(notice.content)).paragraphs)
+    assert text.startswith("督办函\n兴安盟：")
+    # Due Friday 29 March. Qingming: off 4–6 April, Sunday 7 April working; so Monday
+    # 8 April is the fifth working day after (1, 2, 3, 7, 8 April).
+    assert "应于3月29日前办结。截至4月8日仍未办结，已逾期5个工作日。" in text
+    assert "请抓紧办理，并于4月11日前报送办理情况。" in text
+
+
+def test_a_year_without_a_calendar_is_told_on_the_page(client, setting):
+    item, office, league = setting
+    ActionItem.objects.filter(pk=item.pk).update(due_on=date(2000, 1, 3))
+    client.force_login(office)
+
+    page = client.get(reverse("actions:notice", args=[item.pk]))
+
+    assert page.status_code == 503
+    assert "2000" in page.content.decode()
+
+
+def test_the_office_assigns_an_item_from_the_page(client, setting):
+    item, office, league = setting
+    client.force_login(office)
+
+    page = client.post(
+        reverse("actions:new"),
+        {
+            "title": "报送一季度项目开工情况",
+            "lead_division": Division.objects.get(code="152200").pk,
+            "assigned_on": "2024-03-18",
+            "due_on": "2024-03-29",
+        },
+    )
+    client.force_login(league)
+    refused = client.post(
+        reverse("actions:new"),
+        {
+            "title": "自己交办自己",
+            "lead_division": Division.objects.get(code="152222").pk,
+            "assigned_on": "2024-03-18",
+            "due_on": "2024-03-29",
+        },
+    )
+
+    created = ActionItem.objects.get(title="报送一季度项目开工情况")
+    assert page.status_code == 302
+    assert created.acknowledge_by == date(2024, 3, 20)
+    assert refused.status_code == 400
+    assert not ActionItem.objects.filter(title="自己交办自己").exists()

@@ -1,0 +1,22 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+DAY = forms.DateInput(attrs={"type": "date"})
+
+
+class StepForm(forms.Form):
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea, required=False, max_length=2000)
+    attachment = forms.FileField(label=_("Evidence (photo, PDF or Word)"), required=False)
+
+
+class AssignForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    lead_division = forms.ModelChoiceField(label=_("Lead division"), queryset=None)
+    assigned_on = forms.DateField(
+        label=_("Assigned on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    due_on = forms.DateField(label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, divisions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_division"].queryset = divisions
