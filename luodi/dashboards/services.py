@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 
+from luodi.actions.selectors import item_verdicts, open_items_in
 from luodi.core.services import audit_record, record_save
 from luodi.divisions.models import Division
 from luodi.plan.models import Campaign, Programme
@@ -72,6 +73,9 @@ def lights_record(*, divisions: list[Division], as_of: date, acting_user: Any) -
             seen[(Subject.PROJECT, row["id"], None)] = (row["light"], row["reason"])
         for row in board["policies"]["overdue"]:
             seen[(Subject.POLICY, row["id"], None)] = (row["light"], row["reason"])
+        items = open_items_in(Division.objects.subtree_of([division]))
+        for item_id, verdict in item_verdicts(items, as_of=as_of).items():
+            seen[(Subject.ACTION_ITEM, item_id, None)] = (verdict.light, verdict.reason)
     last: dict[tuple, LightChange] = {}
     for change in LightChange.objects.filter(subject_id__in={key[1] for key in seen}).order_by(
         "observed_on", "id"

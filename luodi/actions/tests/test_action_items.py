@@ -29,6 +29,8 @@ from luodi.actions.services import (
 from luodi.core.evidence import Evidence
 from luodi.core.models import AuditEvent
 from luodi.dashboards.choices import Light
+from luodi.dashboards.models import LightChange
+from luodi.dashboards.services import lights_record
 from luodi.divisions.choices import Role
 from luodi.divisions.models import Division
 
@@ -277,3 +279,25 @@ def test_the_office_assigns_an_item_from_the_page(client, setting):
     assert created.acknowledge_by == date(2024, 3, 20)
     assert refused.status_code == 400
     assert not ActionItem.objects.filter(title="自己交办自己").exists()
+
+
+def test_an_item_amber_a_second_time_is_red(setting):
+    item, office, league = setting
+    region = Division.objects.get(code="150000")
+    action_item_acknowledge(item=item, on=date(2024, 3, 5), acting_user=league)
+
+    # Amber three working days before 29 March; then the due date moves and it is
+    # green again; when it nears the new date it is amber a second time: red.
+    lights_record(divisions=[region], as_of=date(2024, 3, 26), acting_user=office)
+    ActionItem.objects.filter(pk=item.pk).update(due_on=date(2024, 4, 30))
+    lights_record(divisions=[region], as_of=date(2024, 4, 1), acting_user=office)
+    second = digest_for(league, as_of=date(2024, 4, 26))
+
+    assert list(
+        LightChange.objects.filter(subject="item", subject_id=item.pk).values_list(
+            "observed_on", "light"
+        )
+    ) == [(date(2024, 3, 26), Light.AMBER), (date(2024, 4, 1), Light.GREEN)]
+    assert [
+        (line.light, line.reason.startswith("Red: amber for the second time.")) for line in second
+    ] == [(Light.RED, True)]
