@@ -12,6 +12,7 @@ urlpatterns = [
     path("reports/", include("luodi.reporting.urls")),
     path("bulletins/", include("luodi.bulletins.urls")),
     path("actions/", include("luodi.actions.urls")),
+    path("cases/", include("luodi.cases.staff_urls")),
     path("public/bulletins/", include(public_patterns)),
     path("public/cases/", include("luodi.cases.urls")),
     path("", include("luodi.dashboards.urls")),

@@ -45,6 +45,8 @@ SCOPE_OF_MODEL = {
     "bulletins.sentencetemplate": "reference data",
     "cases.calendarday": "reference data",
     "cases.calendaryear": "reference data",
+    "cases.casetype": "reference data",
+    "cases.window": "division",
     "reporting.period": "reference data (opened by top-level editors, never changed)",
     "core.auditevent": "superuser only",
     "auth.user": "superuser only",
@@ -66,6 +68,9 @@ PAGES = {
     "reporting:list": "logged in; the reports of the user's subtree",
     "bulletins:list": "logged in; the bulletins of the user's subtree",
     "actions:digest": "logged in; the items of the divisions the user acts for",
+    "cases:list": "logged in; the cases of the windows in the user's subtree",
+    "cases:case": "logged in; 404 outside the user's subtree",
+    "cases:letter": "logged in; 404 outside the user's subtree or before the decision",
     "actions:items": "logged in; the items of the user's subtree",
     "actions:new": "logged in; assigns only to divisions the user supervises",
     "actions:item": "logged in; 404 outside the user's subtree",
@@ -85,6 +90,8 @@ PAGES = {
 }
 # Arguments for pages whose address names a record.
 PAGE_ARGS = {
+    "cases:case": [1],
+    "cases:letter": [1],
     "actions:item": [1],
     "actions:notice": [1],
     "bulletins:download": [1],
@@ -371,7 +378,7 @@ def test_every_page_but_log_in_and_the_public_ones_needs_a_user(client, db):
 
     assert {name: r.status_code for name, r in answers.items()} == {name: 302 for name in answers}
     assert all(r["Location"].startswith(reverse("login")) for r in answers.values())
-    assert len(answers) == 19
+    assert len(answers) == 22
     # Without a published bulletin the public list is empty and the rest is not found.
     assert public == {
         "public:list": 200,

@@ -38,7 +38,17 @@ DEMO_VALUES = DATA / "values-2024-q1.csv"
 AS_OF = date(2024, 3, 18)
 TASK_FORCE_GROUP = "task-force office"
 # Apps whose records the task-force office keeps through the admin.
-OFFICE_APPS = ["divisions", "plan", "policies", "projects", "actions", "reporting"]
+OFFICE_APPS = [
+    "divisions",
+    "plan",
+    "policies",
+    "projects",
+    "actions",
+    "reporting",
+    "dashboards",
+    "bulletins",
+    "cases",
+]
 
 
 @dataclass(frozen=True)

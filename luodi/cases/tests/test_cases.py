@@ -1,5 +1,6 @@
 """Cases on working-day clocks, and the public intake."""
 
+import io
 from datetime import date
 
 import pytest
@@ -7,9 +8,10 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from docx import Document as WordDocument
 
 from luodi.cases.choices import CaseKind, CaseStatus, Outcome
-from luodi.cases.models import Case
+from luodi.cases.models import Case, CaseType
 from luodi.cases.selectors import on_time_rates
 from luodi.cases.services import (
     case_advance,
@@ -23,6 +25,7 @@ from luodi.cases.services import (
     window_save,
 )
 from luodi.core.models import AuditEvent
+from luodi.demo.services import task_force_group_ensure
 from luodi.divisions.choices import Role
 from luodi.divisions.models import Division
 
@@ -222,3 +225,48 @@ def test_on_time_rates_by_window_division_and_type(window, make_user):
         "case_type": [("integrity-complaint", 2, 1, 0.5)],
     }
     assert on_time_rates(divisions=Division.objects.filter(code="150200"), by="window") == []
+
+
+def test_the_window_staff_handle_a_case_and_the_applicant_gets_a_letter(client, window, make_user):
+    clerk = make_user("window-clerk", "150900", Role.REPORTER)
+    case, _secret = submit(window)
+    url = reverse("cases:case", args=[case.pk])
+    client.force_login(make_user("baotou", "150200", Role.TASK_FORCE))
+    outside = client.get(url)
+    client.force_login(clerk)
+
+    client.post(url, {"step": "advance"})
+    client.post(url, {"step": "decide", "outcome": "answered", "note": "已责令企业整改"})
+    letter = client.get(reverse("cases:letter", args=[case.pk]))
+
+    case.refresh_from_db()
+    assert outside.status_code == 404
+    assert (case.status, case.step.name, case.outcome) == (CaseStatus.DECIDED, "答复", "answered")
+    text = "\n".join(p.text for p in WordDocument(io.BytesIO(letter.content)).paragraphs)
+    assert text.startswith(f"投诉答复书\n编号：{case.tracking_number}\n张三：")
+    assert "经调查处理，现答复如下：已责令企业整改" in text
+
+
+def test_the_office_sets_up_a_case_type_with_its_steps_in_the_admin(
+    client, inner_mongolia, make_user
+):
+    office = make_user("office", "150000", Role.TASK_FORCE, is_staff=True)
+    office.groups.add(task_force_group_ensure())
+    client.force_login(office)
+
+    response = client.post(
+        "/admin/cases/casetype/add/",
+        {
+            "code": "consumer-complaint",
+            "name": "消费投诉",
+            "kind": "complaint",
+            "limit_working_days": "7",
+            "materials": "",
+            "steps": "受理\n处理\n\n答复\n",
+            "loaded_version": "",
+        },
+    )
+
+    assert response.status_code == 302
+    saved = CaseType.objects.get(code="consumer-complaint")
+    assert [s.name for s in saved.steps.all()] == ["受理", "处理", "答复"]
