@@ -167,3 +167,12 @@ LOGGING = {
 EMAIL_BACKEND = env.EMAIL_BACKEND
 EMAIL_HOST = env.EMAIL_HOST
 DEFAULT_FROM_EMAIL = env.DEFAULT_FROM_EMAIL
+
+# A cache every worker process shares without a server: the public pages'
+# rate limits count across processes. Point it at Redis when there is one.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": VAR_DIR / "cache",
+    }
+}

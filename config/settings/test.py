@@ -17,3 +17,5 @@ STORAGES = {
 }
 # Tests render pages without collected static files.
 MIDDLEWARE = [name for name in MIDDLEWARE if not name.startswith("whitenoise.")]
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -4,6 +4,8 @@ person may take, the supervision notice; and assigning a new item."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -20,9 +22,9 @@ from luodi.divisions.permissions import (
     visible_divisions,
 )
 
-from .choices import ItemStatus
+from .choices import EventKind, ItemStatus
 from .forms import AssignForm, StepForm
-from .models import ActionItem
+from .models import ActionItem, Event
 from .notices import supervision_notice
 from .selectors import digest_for, item_light, items_visible_to
 from .services import (
@@ -32,7 +34,10 @@ from .services import (
     action_item_progress,
     action_item_report_done,
     action_item_return,
+    decision_save,
 )
+
+MEETING_KINDS = [EventKind.DISPATCH_MEETING, EventKind.PROGRESS_MEETING, EventKind.INSPECTION]
 
 
 @login_required
@@ -153,16 +158,33 @@ def item_notice(request, pk: int):
 @login_required
 def item_new(request):
     divisions = editable_divisions(request.user).filter(is_active=True, parent__isnull=False)
-    form = AssignForm(request.POST or None, divisions=divisions)
+    meetings = (
+        Event.objects.filter(kind__in=MEETING_KINDS)
+        .filter(Q(divisions__isnull=True) | Q(divisions__in=visible_divisions(request.user)))
+        .distinct()
+        .order_by("-starts_on")
+    )
+    form = AssignForm(request.POST or None, divisions=divisions, meetings=meetings)
     if request.method == "POST" and form.is_valid():
+        meeting = form.cleaned_data["meeting"]
         try:
-            item = action_item_assign(
-                title=form.cleaned_data["title"],
-                lead_division=form.cleaned_data["lead_division"],
-                assigned_on=form.cleaned_data["assigned_on"],
-                due_on=form.cleaned_data["due_on"],
-                acting_user=request.user,
-            )
+            with transaction.atomic():
+                decision = None
+                if meeting and form.cleaned_data["decision"]:
+                    decision, _changes = decision_save(
+                        meeting=meeting,
+                        text=form.cleaned_data["decision"],
+                        acting_user=request.user,
+                    )
+                item = action_item_assign(
+                    decision=decision,
+                    programme=meeting.programme if meeting else None,
+                    title=form.cleaned_data["title"],
+                    lead_division=form.cleaned_data["lead_division"],
+                    assigned_on=form.cleaned_data["assigned_on"],
+                    due_on=form.cleaned_data["due_on"],
+                    acting_user=request.user,
+                )
         except PermissionDenied:
             form.add_error("lead_division", _("You may not assign items to this division."))
         except ValidationError as error:

@@ -257,6 +257,8 @@ def test_the_office_assigns_an_item_from_the_page(client, setting):
     page = client.post(
         reverse("actions:new"),
         {
+            "meeting": item.decision.meeting.pk,
+            "decision": "各盟市3月底前报送一季度项目开工情况",
             "title": "报送一季度项目开工情况",
             "lead_division": Division.objects.get(code="152200").pk,
             "assigned_on": "2024-03-18",
@@ -277,6 +279,9 @@ def test_the_office_assigns_an_item_from_the_page(client, setting):
     created = ActionItem.objects.get(title="报送一季度项目开工情况")
     assert page.status_code == 302
     assert created.acknowledge_by == date(2024, 3, 20)
+    assert created.decision.text == "各盟市3月底前报送一季度项目开工情况"
+    assert created.decision.meeting == item.decision.meeting
+    assert created.programme == item.programme
     assert refused.status_code == 400
     assert not ActionItem.objects.filter(title="自己交办自己").exists()
 
