@@ -35,3 +35,6 @@ EMAIL_BACKEND = os.environ.get(
 )
 EMAIL_HOST = os.environ.get("LUODI_EMAIL_HOST", "localhost")
 DEFAULT_FROM_EMAIL = os.environ.get("LUODI_FROM_EMAIL", "luodi@localhost")
+# How many trusted proxies stand in front of luodi (e.g. 1 for nginx): the
+# public pages' rate limits then count the address the proxy recorded.
+PROXY_HOPS = int(os.environ.get("LUODI_PROXY_HOPS", "0"))

@@ -142,6 +142,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 if (ASSETS_DIR / "static").is_dir():
     STATICFILES_DIRS.append(ASSETS_DIR / "static")
 LUODI_MAP_DIR = env.MAP_DIR
+LUODI_PROXY_HOPS = env.PROXY_HOPS
 STATIC_ROOT = VAR_DIR / "static"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

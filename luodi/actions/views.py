@@ -11,22 +11,22 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from luodi.cases.workdays import WorkingCalendar
 from luodi.core.evidence import MAX_ATTACHMENT_BYTES, Evidence
 from luodi.dashboards.choices import Light
-from luodi.dashboards.lights import Rules
 from luodi.divisions.permissions import (
     can_report,
     can_supervise,
     editable_divisions,
+    home_divisions,
     visible_divisions,
 )
+from luodi.plan.selectors import campaigns_for
 
 from .choices import EventKind, ItemStatus
 from .forms import AssignForm, StepForm
 from .models import ActionItem, Event
 from .notices import supervision_notice
-from .selectors import digest_for, item_light, items_visible_to
+from .selectors import digest_for, item_verdicts, items_visible_to
 from .services import (
     action_item_acknowledge,
     action_item_assign,
@@ -119,7 +119,7 @@ def item_detail(request, pk: int):
             else:
                 messages.success(request, _("Saved."))
             return redirect("actions:item", pk=item.pk)
-    verdict = item_light(item=item, as_of=today, calendar=WorkingCalendar(), rules=Rules())
+    verdict = item_verdicts([item], as_of=today)[item.pk]
     assignee = can_report(request.user, item.lead_division)
     supervisor = can_supervise(request.user, item.lead_division)
     return render(
@@ -144,7 +144,7 @@ def item_detail(request, pk: int):
 def item_notice(request, pk: int):
     item = _item(request, pk)
     today = timezone.localdate()
-    verdict = item_light(item=item, as_of=today, calendar=WorkingCalendar(), rules=Rules())
+    verdict = item_verdicts([item], as_of=today)[item.pk]
     if verdict.light != Light.RED:
         raise Http404
     response = HttpResponse(
@@ -158,9 +158,14 @@ def item_notice(request, pk: int):
 @login_required
 def item_new(request):
     divisions = editable_divisions(request.user).filter(is_active=True, parent__isnull=False)
+    # Meetings of the user's divisions, or of their campaigns when they name none.
+    campaigns = campaigns_for(home_divisions(request.user))
     meetings = (
         Event.objects.filter(kind__in=MEETING_KINDS)
-        .filter(Q(divisions__isnull=True) | Q(divisions__in=visible_divisions(request.user)))
+        .filter(
+            Q(divisions__in=visible_divisions(request.user))
+            | Q(divisions__isnull=True, programme__campaign__in=campaigns)
+        )
         .distinct()
         .order_by("-starts_on")
     )

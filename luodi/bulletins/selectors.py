@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -188,7 +188,9 @@ def bulletin_document(
             if projects["total"]:
                 trace = {"what": "projects", "programme": code}
                 waiting = projects["by_phase"][Phase.PRE_CONSTRUCTION]
-                started = projects["total"] - waiting - projects["by_phase"][Phase.CANCELLED]
+                # Cancelled projects are off the list the sentence speaks of.
+                listed = projects["total"] - projects["by_phase"][Phase.CANCELLED]
+                started = listed - waiting
                 expected: list[Part] = []
                 for year, count in projects["expected_start"].items():
                     if not year.isdigit():
@@ -209,9 +211,9 @@ def bulletin_document(
                         date=day,
                         total=Figure.count(
                             f"{code}.projects",
-                            projects["total"],
+                            listed,
                             _("projects on the major-project list"),
-                            trace,
+                            {**trace, "state": "listed"},
                         ),
                         started=Figure.count(
                             f"{code}.projects.started",
@@ -371,11 +373,13 @@ def trace_records(
         )
         if programme:
             projects = projects.filter(programme__code=programme)
-        if trace.get("state") == "started":
+        if trace.get("state") == "listed":
+            projects = projects.exclude(phase_as_of=Phase.CANCELLED)
+        elif trace.get("state") == "started":
             projects = projects.filter(phase_as_of__in=[Phase.STARTED, Phase.COMPLETED])
         elif trace.get("state") == "waiting":
             projects = projects.filter(phase_as_of=Phase.PRE_CONSTRUCTION)
-        if trace.get("year"):
+        if str(trace.get("year", "")).isdigit():
             projects = projects.filter(expected_start_year=int(trace["year"]))
         return [TraceRow(p.code, p.name, p.get_phase_display()) for p in projects.order_by("code")]
     if what == "targets":
@@ -412,7 +416,11 @@ def trace_records(
             for v in values
         ]
     if what == "events":
-        events = Event.objects.filter(starts_on__lte=as_of, programme__campaign=campaign)
+        events = (
+            Event.objects.filter(starts_on__lte=as_of, programme__campaign=campaign)
+            .filter(Q(divisions__isnull=True) | Q(divisions__path__startswith=division.path))
+            .distinct()
+        )
         if programme:
             events = events.filter(programme__code=programme)
         return [

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from luodi.core.evidence import Evidence, evidence_type
-from luodi.core.services import record_save
+from luodi.core.services import record_delete, record_save
 from luodi.divisions.models import Division
 from luodi.divisions.permissions import can_edit
 
@@ -82,7 +82,12 @@ def case_type_save(
         action_prefix="cases.case_type",
     )
     if [s.name for s in saved.steps.all()] != steps:
-        saved.steps.all().delete()
+        if saved.cases.exists():
+            raise ValidationError(
+                {"steps": _("Cases of this type exist: its steps can no longer change.")}
+            )
+        for old in saved.steps.all():
+            record_delete(instance=old, acting_user=acting_user, action_prefix="cases.case_step")
         for order, step in enumerate(steps, start=1):
             record_save(
                 instance=CaseStep(),
@@ -198,6 +203,8 @@ def _staff_or_refuse(case: Case, acting_user: Any) -> None:
 def _open_or_refuse(case: Case) -> None:
     if case.status == CaseStatus.DECIDED:
         raise ValidationError({"status": _("The case is decided.")})
+    if case.status == CaseStatus.PAUSED:
+        raise ValidationError({"status": _("The case is paused: resume it first.")})
 
 
 @transaction.atomic

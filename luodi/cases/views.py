@@ -2,6 +2,9 @@
 and check its status with the tracking number and the secret. Both pages are
 rate-limited per address; nothing about other cases can be read."""
 
+import time
+
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
@@ -18,16 +21,33 @@ SUBMISSIONS_PER_HOUR = 5
 CHECKS_PER_HOUR = 20
 
 
+WINDOW_SECONDS = 3600
+# A whole request may carry the largest attachment and the form around it.
+MAX_REQUEST_BYTES = MAX_ATTACHMENT_BYTES + 64 * 1024
+
+
+def client_address(request) -> str:
+    """The citizen's address: behind `LUODI_PROXY_HOPS` trusted proxies, the
+    one they recorded in X-Forwarded-For; else the connection's."""
+    hops = settings.LUODI_PROXY_HOPS
+    forwarded = [
+        a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()
+    ]
+    if hops and len(forwarded) >= hops:
+        return forwarded[-hops]
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
 def _over_limit(request, what: str, limit: int) -> bool:
-    address = request.META.get("REMOTE_ADDR", "unknown")
-    key = f"luodi:public:{what}:{address}"
-    count = cache.get_or_set(key, 0, timeout=3600)
+    """Count a request against the address's hourly limit; whether it is over.
+    The hour starts with the first request and is not extended by later ones."""
+    key = f"luodi:public:{what}:{client_address(request)}"
+    now = time.time()
+    count, started = cache.get(key) or (0, now)
     if count >= limit:
         return True
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=3600)
+    remaining = max(1, int(WINDOW_SECONDS - (now - started)))
+    cache.set(key, (count + 1, started), timeout=remaining)
     return False
 
 
@@ -41,10 +61,22 @@ def _too_many(request):
 
 
 def public_new(request):
-    form = PublicCaseForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
+        # Refused before the body is read: a flood or an oversized upload costs little.
         if _over_limit(request, "submit", SUBMISSIONS_PER_HOUR):
             return _too_many(request)
+        if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_REQUEST_BYTES:
+            return render(
+                request,
+                "cases/public_limit.html",
+                {
+                    "message": _("The upload is too large; the limit is %(limit)d bytes.")
+                    % {"limit": MAX_ATTACHMENT_BYTES}
+                },
+                status=413,
+            )
+    form = PublicCaseForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
         if form.is_valid():
             upload = form.cleaned_data["attachment"]
             if upload is not None and upload.size > MAX_ATTACHMENT_BYTES:

@@ -270,3 +270,58 @@ def test_the_office_sets_up_a_case_type_with_its_steps_in_the_admin(
     assert response.status_code == 302
     saved = CaseType.objects.get(code="consumer-complaint")
     assert [s.name for s in saved.steps.all()] == ["受理", "处理", "答复"]
+
+
+def test_a_paused_case_must_be_resumed_before_it_is_decided(window, make_user):
+    clerk = make_user("window-clerk", "150900", Role.REPORTER)
+    case, _secret = submit(window)
+    case = case_pause(case=case, on=date(2024, 2, 19), reason="补充材料", acting_user=clerk)
+
+    with pytest.raises(ValidationError) as refused:
+        case_decide(
+            case=case, outcome=Outcome.ANSWERED, reason="", on=date(2024, 2, 20), acting_user=clerk
+        )
+
+    assert refused.value.message_dict == {"status": ["The case is paused: resume it first."]}
+    case.refresh_from_db()
+    assert (case.status, case.decided_on) == (CaseStatus.PAUSED, None)
+
+
+def test_the_steps_of_a_type_in_use_do_not_change(window):
+    complaint = window.case_types.get(code="integrity-complaint")
+    submit(window)
+
+    with pytest.raises(ValidationError) as refused:
+        case_type_save(
+            case_type=complaint,
+            code=complaint.code,
+            name=complaint.name,
+            kind=complaint.kind,
+            limit_working_days=15,
+            steps=["受理", "答复"],
+            acting_user=None,
+        )
+
+    assert "steps" in refused.value.message_dict
+    assert [s.name for s in complaint.steps.all()] == ["受理", "调查处理", "答复"]
+
+
+def test_the_limit_counts_the_citizen_behind_the_proxy_and_refuses_huge_bodies(
+    client, window, settings
+):
+    settings.LUODI_PROXY_HOPS = 1
+    form = {"website": "x"}
+
+    def post(address, **extra):
+        return client.post(
+            reverse("public_cases:new"), form, HTTP_X_FORWARDED_FOR=address, **extra
+        ).status_code
+
+    first = [post("203.0.113.7") for _ in range(6)]
+    other = post("203.0.113.8")
+    huge = post("203.0.113.9", CONTENT_LENGTH=str(50 * 1024 * 1024))
+
+    assert first == [400, 400, 400, 400, 400, 429]
+    assert other == 400
+    assert huge == 413
+    assert not Case.objects.exists()
