@@ -99,6 +99,19 @@ def page_number(paragraph) -> None:
     set_font(paragraph.add_run(" —"), "宋体", 14)
 
 
+def official_document():
+    """An empty Word document laid out after GB/T 9704: A4 portrait, top
+    37 mm, binding (left) 28 mm, type area 156 × 225 mm, "— N —" page numbers."""
+    word = WordDocument()
+    section = word.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
+    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
+    page_number(section.footer.paragraphs[0])
+    return word
+
+
 def _table(word, headers: list[str], rows: list[tuple]) -> None:
     table = word.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
@@ -112,14 +125,7 @@ def _table(word, headers: list[str], rows: list[tuple]) -> None:
 
 
 def render_docx(document: Document) -> bytes:
-    word = WordDocument()
-    section = word.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    # GB/T 9704: top 37 mm, binding (left) 28 mm, type area 156 × 225 mm.
-    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
-    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
-    page_number(section.footer.paragraphs[0])
+    word = official_document()
     normal = word.styles["Normal"]
     normal.font.name, normal.font.size = BODY_FONT, Pt(16)
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)

@@ -2,11 +2,10 @@
 
 import io
 
-from docx import Document as WordDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Cm, Pt
+from docx.shared import Pt
 
-from luodi.bulletins.renderers import BODY_FONT, TITLE_FONT, page_number, set_font
+from luodi.bulletins.renderers import BODY_FONT, TITLE_FONT, official_document, set_font
 
 from .choices import CaseKind, Outcome
 from .models import Case
@@ -20,12 +19,7 @@ OUTCOMES = {
 
 
 def decision_letter(*, case: Case) -> bytes:
-    word = WordDocument()
-    section = word.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
-    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
-    page_number(section.footer.paragraphs[0])
+    word = official_document()
     title = word.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     set_font(title.add_run(TITLES[case.case_type.kind]), TITLE_FONT, 22)
