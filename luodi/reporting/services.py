@@ -265,9 +265,15 @@ def _check_rules(
         raise ValidationError(errors)
 
 
-def _children_mismatch(*, report: Report, indicator: Indicator, value: Decimal) -> str | None:
-    """Why a division's own total cannot stand against its children's figures."""
-    below = children_totals(division=report.division, period=report.period, indicators=[indicator])
+def _children_mismatch(
+    *, report: Report, indicator: Indicator, value: Decimal, below: dict | None = None
+) -> str | None:
+    """Why a division's own total cannot stand against its children's figures;
+    `below` are the children's totals when already read."""
+    if below is None:
+        below = children_totals(
+            division=report.division, period=report.period, indicators=[indicator]
+        )
     unit = indicator.unit
     if indicator.pk not in below:
         return _("No division below has reported this figure yet.")
@@ -380,14 +386,19 @@ def _refuse_unless_children_ready(report: Report) -> None:
             % {"names": _(", ").join(waiting)}
         )
     stored = {v.indicator_id: v.value for v in report.values.all()}
-    for assignment in checked:
-        indicator = assignment.indicator
-        if assignment.parent_check == ParentCheck.BLOCK and indicator.pk in stored:
-            mismatch = _children_mismatch(
-                report=report, indicator=indicator, value=stored[indicator.pk]
-            )
-            if mismatch:
-                raise ValidationError(f"{indicator.name}: {mismatch}")
+    blocking = [
+        a.indicator
+        for a in checked
+        if a.parent_check == ParentCheck.BLOCK and a.indicator_id in stored
+    ]
+    # The children's totals of every blocking indicator in one query.
+    below = children_totals(division=report.division, period=report.period, indicators=blocking)
+    for indicator in blocking:
+        mismatch = _children_mismatch(
+            report=report, indicator=indicator, value=stored[indicator.pk], below=below
+        )
+        if mismatch:
+            raise ValidationError(f"{indicator.name}: {mismatch}")
 
 
 @transaction.atomic
