@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from luodi.api.endpoints import api
 from luodi.bulletins.urls import public_patterns
 
 urlpatterns = [
@@ -9,6 +10,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
     path("reports/", include("luodi.reporting.urls")),
     path("bulletins/", include("luodi.bulletins.urls")),
     path("actions/", include("luodi.actions.urls")),

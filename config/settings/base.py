@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "axes",
+    "ninja",
     "luodi.core",
     "luodi.divisions",
     "luodi.plan",
@@ -36,6 +37,7 @@ INSTALLED_APPS = [
     "luodi.bulletins",
     "luodi.cases",
     "luodi.demo",
+    "luodi.api",
 ]
 
 MIDDLEWARE = [
