@@ -11,6 +11,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("api/tokens/", include("luodi.api.urls")),
     path("reports/", include("luodi.reporting.urls")),
     path("bulletins/", include("luodi.bulletins.urls")),
     path("actions/", include("luodi.actions.urls")),

@@ -34,6 +34,12 @@ def _as_stored(as_of: datetime | None) -> QuerySet:
     return versions.filter(~Exists(later)).exclude(history_type="-")
 
 
+def values_as_stored(as_of: datetime | None) -> QuerySet:
+    """Figures as stored now, or as they were at `as_of` (history rows, which
+    carry the same fields as the figures)."""
+    return _as_stored(as_of)
+
+
 def _values(
     indicator: Indicator, division: Division, period: Period, as_of: datetime | None
 ) -> QuerySet:
