@@ -9,7 +9,7 @@ PORT ?= 8000
 MAP_PROVINCES ?= 150000
 ASSETS := assets/.built
 
-.PHONY: setup messages demo serve test lint format browser bench clean
+.PHONY: setup messages demo serve test lint format browser bench clean openapi
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -88,3 +88,7 @@ clean:
 bench: setup
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/rollup.py
+
+# The committed API description; a test fails when it differs from the code's.
+openapi: $(STAMP)
+	DATABASE_URL= $(BIN)/luodi export_openapi_schema --api luodi.api.endpoints.api --indent 2 --sorted --output openapi.json

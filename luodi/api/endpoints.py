@@ -30,7 +30,6 @@ from . import selectors as q
 from .auth import API_AUTH
 from .problems import PROBLEM_TYPE, install, problem_response, responses
 
-
 # Operations whose answer carries the figure's version as an ETag.
 VERSIONED_OPERATIONS = {"luodi_api_endpoints_value", "luodi_api_endpoints_value_put"}
 

@@ -3,7 +3,7 @@ same service as the form, with the version check as ETag / If-Match."""
 
 import hashlib
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
