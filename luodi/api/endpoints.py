@@ -319,7 +319,7 @@ def value(
 
 @api.put(
     VALUE_PATH,
-    response=responses(403, 404, 409, 422, ok=s.ValueOut, conflict=True),
+    response=responses(400, 403, 404, 409, 422, ok=s.ValueOut, conflict=True),
     tags=["figures"],
 )
 def value_put(
