@@ -6,7 +6,7 @@ with the value that is stored now.
 """
 
 import calendar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -473,29 +473,65 @@ def report_unlock(*, report: Report, reason: str, acting_user: Any) -> Report:
     )
 
 
-class ValuesImportRefused(Exception):
-    """The file was refused; `errors` name row, column and reason. Nothing was saved."""
+@dataclass(frozen=True)
+class RowProblem:
+    """Why one row of an imported file was refused. `same_as` is the earlier
+    row a duplicate repeats."""
 
-    def __init__(self, errors: list[str]):
+    row: int
+    column: str
+    message: str
+    same_as: int | None = None
+
+    def __str__(self) -> str:
+        return _("row %(row)d, %(column)s: %(message)s") % {
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+        }
+
+
+class ValuesImportRefused(Exception):
+    """The file was refused; `errors` name row, column and reason (at most the
+    first fifty, then a count), `problems` hold every refusal as data. Nothing
+    was saved."""
+
+    def __init__(self, errors: list[str], problems: list[RowProblem] | None = None):
         super().__init__("\n".join(errors))
         self.errors = errors
+        self.problems = problems or []
+
+
+@dataclass(frozen=True)
+class FigureChange:
+    """One figure an import wrote, or in a dry run would write, in the
+    indicator's display unit; `old_value` is None for a new figure."""
+
+    row: int
+    indicator: str
+    division: str
+    period: str
+    unit: str
+    old_value: Decimal | None
+    new_value: Decimal
+    old_comment: str
+    new_comment: str
 
 
 @dataclass
 class ValuesImportReport:
     saved: int = 0
     unchanged: int = 0
+    # Rows with no value, which an import skips.
+    blank: int = 0
+    changes: list[FigureChange] = field(default_factory=list)
 
 
-def _row_error(figure, column: str, message: str) -> str:
-    return _("row %(row)d, %(column)s: %(message)s") % {
-        "row": figure.row,
-        "column": column,
-        "message": message,
-    }
+def _refused(problems: list[RowProblem]) -> ValuesImportRefused:
+    return ValuesImportRefused(at_most_listed([str(p) for p in problems]), problems)
 
 
-def _checked_rows(figures: list, acting_user: Any) -> tuple[list[tuple], list[str]]:
+def _checked_rows(figures: list, acting_user: Any) -> tuple[list[tuple], list[RowProblem]]:
     """Every row checked before anything is written: codes, scope, numbers,
     duplicates, and whether the division reports that indicator."""
     divisions = {
@@ -511,12 +547,12 @@ def _checked_rows(figures: list, acting_user: Any) -> tuple[list[tuple], list[st
     assignments = {
         a.indicator_id: a for a in Assignment.objects.filter(indicator__in=indicators.values())
     }
-    errors: list[str] = []
+    problems: list[RowProblem] = []
     rows: list[tuple] = []
     seen: dict[tuple[str, str, str], int] = {}
 
-    def fail(figure, column: str, message: str) -> None:
-        errors.append(_row_error(figure, column, message))
+    def fail(figure, column: str, message: str, same_as: int | None = None) -> None:
+        problems.append(RowProblem(figure.row, column, message, same_as))
 
     for figure in figures:
         division = divisions.get(figure.division)
@@ -551,7 +587,12 @@ def _checked_rows(figures: list, acting_user: Any) -> tuple[list[tuple], list[st
             continue
         key = (figure.indicator, figure.division, figure.period)
         if key in seen:
-            fail(figure, "indicator", _("The same figure as row %(row)d.") % {"row": seen[key]})
+            fail(
+                figure,
+                "indicator",
+                _("The same figure as row %(row)d.") % {"row": seen[key]},
+                same_as=seen[key],
+            )
             continue
         seen[key] = figure.row
         if not figure.value:
@@ -565,7 +606,7 @@ def _checked_rows(figures: list, acting_user: Any) -> tuple[list[tuple], list[st
             continue
         version = int(figure.version) if figure.version.isdigit() else None
         rows.append((figure, division, period, indicator, to_base(value, indicator.unit), version))
-    return rows, errors
+    return rows, problems
 
 
 @transaction.atomic
@@ -577,11 +618,13 @@ def values_import(
     A row with a `version` is refused if the stored figure has moved on since;
     a row without one (a hand-made CSV) replaces the stored figure. A figure
     equal to the stored one is left alone, so the same file twice changes nothing.
+    The report lists every figure written (in a dry run: that would be written),
+    with its stored and its new value in the indicator's display unit.
     """
-    rows, errors = _checked_rows(figures, acting_user)
-    if errors:
-        raise ValuesImportRefused(at_most_listed(errors))
-    report = ValuesImportReport()
+    rows, problems = _checked_rows(figures, acting_user)
+    if problems:
+        raise _refused(problems)
+    report = ValuesImportReport(blank=len(figures) - len(rows))
     for figure, division, period, indicator, value, version in rows:
         try:
             with transaction.atomic():
@@ -602,15 +645,28 @@ def values_import(
                     today=today,
                 )
                 report.saved += 1
+                report.changes.append(
+                    FigureChange(
+                        row=figure.row,
+                        indicator=indicator.code,
+                        division=division.code,
+                        period=period.code,
+                        unit=indicator.unit.symbol,
+                        old_value=from_base(stored.value, indicator.unit) if stored else None,
+                        new_value=from_base(value, indicator.unit),
+                        old_comment=stored.comment if stored else "",
+                        new_comment=figure.comment,
+                    )
+                )
         except ValueConflict as conflict:
-            errors.append(_row_error(figure, "value", str(conflict)))
+            problems.append(RowProblem(figure.row, "value", str(conflict)))
         except ValidationError as error:
-            for field, messages in getattr(
+            for column, messages in getattr(
                 error, "message_dict", {"value": error.messages}
             ).items():
-                errors.append(_row_error(figure, field, " ".join(messages)))
-    if errors:
-        raise ValuesImportRefused(at_most_listed(errors))
+                problems.append(RowProblem(figure.row, column, " ".join(messages)))
+    if problems:
+        raise _refused(problems)
     if dry_run:
         transaction.set_rollback(True)
     return report
