@@ -4,8 +4,10 @@ a record outside it answers 404, as if it did not exist."""
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -13,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field as SchemaField
 from ninja import Header, NinjaAPI, Query, Schema
+from ninja.errors import HttpError
 
 from luodi.actions.choices import EventKind, ItemStatus
 from luodi.actions.selectors import item_verdicts
@@ -23,12 +26,22 @@ from luodi.divisions.models import Membership
 from luodi.plan.units import from_base, to_base
 from luodi.policies.choices import PolicyStatus
 from luodi.projects.choices import Phase
+from luodi.projects.oc4ids import project_package
+from luodi.reporting.dhis2 import as_csv, data_values_export, data_values_import, luodi_period
+from luodi.reporting.models import Period
 from luodi.reporting.services import ValueConflict, report_open, value_save
 
 from . import schemas as s
 from . import selectors as q
 from .auth import API_AUTH
-from .problems import PROBLEM_TYPE, install, problem_response, responses
+from .problems import (
+    PROBLEM_TYPE,
+    ConflictProblem,
+    ImportProblem,
+    install,
+    problem_response,
+    responses,
+)
 
 # Operations whose answer carries the figure's version as an ETag.
 VERSIONED_OPERATIONS = {"luodi_api_endpoints_value", "luodi_api_endpoints_value_put"}
@@ -319,7 +332,7 @@ def value(
 
 @api.put(
     VALUE_PATH,
-    response=responses(400, 403, 404, 409, 422, ok=s.ValueOut, conflict=True),
+    response=responses(400, 403, 404, 409, 422, ok=s.ValueOut, conflict=ConflictProblem),
     tags=["figures"],
 )
 def value_put(
@@ -617,3 +630,156 @@ def bulletins(
     if published is not None:
         found = found.filter(published_at__isnull=not published)
     return page_of(found, paging, _bulletin)
+
+
+# Data exchange ---------------------------------------------------------------
+
+DATA_VALUE_SETS = "/dataValueSets"
+CSV_BODY = {
+    "content": {"text/csv": {"schema": {"type": "string"}}},
+    "required": True,
+}
+JSON_BODY = {
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DataValueSet"}}},
+    "required": True,
+}
+
+
+def _exported(request, org_unit, period, data_element, as_of) -> list[dict]:
+    found = q.divisions_seen(request.user)
+    if org_unit:
+        found = found.filter(path__startswith=q.division_seen(request.user, org_unit).path)
+    periods = Period.objects.all()
+    if period:
+        try:
+            periods = periods.filter(code__in=[luodi_period(code) for code in period])
+        except ValueError as wrong:
+            raise ValidationError({"period": str(wrong)}) from None
+    indicators = q.indicators_seen(request.user)
+    if data_element:
+        indicators = indicators.filter(code__in=data_element)
+    return data_values_export(
+        divisions=found,
+        periods=periods,
+        indicators=indicators,
+        as_of=q.end_of(as_of) if as_of else None,
+    )
+
+
+@api.get(DATA_VALUE_SETS, response=responses(404, 422, ok=s.DataValueSet), tags=["exchange"])
+def data_value_sets(
+    request: HttpRequest,
+    orgUnit: s.DivisionCode | None = Query(None, description="This division and those below."),  # noqa: N803
+    period: list[s.IsoPeriod] = Query([], description="ISO periods; all when none."),
+    dataElement: list[s.RecordCode] = Query([], description="Indicator codes; all when none."),  # noqa: N803
+    as_of: s.Day | None = Query(None, description="The figures as stored by the end of this day."),
+):
+    """The figures the user may see as a DHIS2 data value set (JSON)."""
+    return {"dataValues": _exported(request, orgUnit, period, dataElement, as_of)}
+
+
+@api.get(
+    DATA_VALUE_SETS + ".csv",
+    response=responses(404, 422),
+    openapi_extra={
+        "responses": {
+            200: {"description": "OK", "content": {"text/csv": {"schema": {"type": "string"}}}}
+        }
+    },
+    tags=["exchange"],
+)
+def data_value_sets_csv(
+    request: HttpRequest,
+    orgUnit: s.DivisionCode | None = Query(None, description="This division and those below."),  # noqa: N803
+    period: list[s.IsoPeriod] = Query([], description="ISO periods; all when none."),
+    dataElement: list[s.RecordCode] = Query([], description="Indicator codes; all when none."),  # noqa: N803
+    as_of: s.Day | None = Query(None, description="The figures as stored by the end of this day."),
+):
+    """The same data value set in DHIS2's CSV columns."""
+    values = _exported(request, orgUnit, period, dataElement, as_of)
+    return HttpResponse(as_csv(values), content_type="text/csv; charset=utf-8")
+
+
+def _imported(request, content: bytes, file_format: str, dry_run: bool):
+    summary = data_values_import(
+        content=content, format=file_format, acting_user=request.user, dry_run=dry_run
+    )
+    if summary["status"] == "SUCCESS":
+        return summary
+    return problem_response(
+        request,
+        409,
+        summary["description"],
+        [{"field": c["object"], "message": c["value"]} for c in summary["conflicts"]],
+        import_summary=summary,
+    )
+
+
+IMPORT_RESPONSES = responses(400, 409, 413, 422, ok=s.ImportSummary, conflict=ImportProblem)
+
+
+@api.post(
+    DATA_VALUE_SETS,
+    response=IMPORT_RESPONSES,
+    openapi_extra={"requestBody": JSON_BODY},
+    tags=["exchange"],
+)
+def data_value_sets_import(
+    request: HttpRequest,
+    dryRun: bool = Query(False, description="Check and report what would change; save nothing."),  # noqa: N803
+):
+    """Import a DHIS2 data value set (JSON) as the user, through the same checks
+    as the forms: scope, rules, locking and versions; all of it or nothing.
+    A refused file answers 409 with each conflict and DHIS2's import summary."""
+    return _imported(request, _body(request), "json", dryRun)
+
+
+@api.post(
+    DATA_VALUE_SETS + ".csv",
+    response=IMPORT_RESPONSES,
+    openapi_extra={"requestBody": CSV_BODY},
+    tags=["exchange"],
+)
+def data_value_sets_import_csv(
+    request: HttpRequest,
+    dryRun: bool = Query(False, description="Check and report what would change; save nothing."),  # noqa: N803
+):
+    """Import a data value set in DHIS2's CSV columns."""
+    return _imported(request, _body(request), "csv", dryRun)
+
+
+def _body(request: HttpRequest) -> bytes:
+    try:
+        return request.body
+    except RequestDataTooBig:
+        raise HttpError(413, _("The file is larger than this server takes.")) from None
+
+
+@api.get(
+    "/projects.oc4ids",
+    response=responses(404, 422, ok=dict[str, Any]),
+    tags=["exchange"],
+)
+def projects_oc4ids(
+    request: HttpRequest,
+    division: s.DivisionCode | None = Query(
+        None, description="Projects in this division or below it."
+    ),
+    as_of: s.Day | None = Query(None, description="Phases as they were on this day."),
+):
+    """The major projects the user may see as an OC4IDS project package."""
+    day = _today(as_of)
+    found = q.projects_seen(request.user, as_of=day)
+    if division:
+        top = q.division_seen(request.user, division)
+        found = found.filter(
+            pk__in=q.projects_seen(request.user, as_of=day)
+            .filter(divisions__path__startswith=top.path)
+            .values("pk")
+        )
+    return project_package(
+        projects=found,
+        as_of=day,
+        uri=request.build_absolute_uri(),
+        publisher_name=getattr(settings, "LUODI_PUBLISHER_NAME", "luodi"),
+    )

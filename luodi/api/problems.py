@@ -38,6 +38,12 @@ class ConflictProblem(Problem):
     current_version: int
 
 
+class ImportProblem(Problem):
+    """A data value set refused whole: DHIS2's import summary beside the problem."""
+
+    import_summary: dict
+
+
 TITLES = {
     400: "Bad Request",
     401: "Unauthorized",
@@ -131,10 +137,11 @@ def install(api) -> None:
     api.add_exception_handler(CalendarNotCovered, on_calendar)
 
 
-def responses(*statuses: int, ok=None, conflict: bool = False) -> dict:
+def responses(*statuses: int, ok=None, conflict: type[Problem] = Problem) -> dict:
     """The response schemas of an endpoint: `ok` for 200 and a problem for
-    every error status it can answer. Every endpoint can answer 401."""
+    every error status it can answer (`conflict` for 409). Every endpoint can
+    answer 401."""
     declared: dict = {200: ok} if ok is not None else {}
     for status in sorted({401, *statuses}):
-        declared[status] = ConflictProblem if status == 409 and conflict else Problem
+        declared[status] = conflict if status == 409 else Problem
     return declared

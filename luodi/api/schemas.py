@@ -19,6 +19,7 @@ RecordCode = Annotated[
 PeriodCode = Annotated[
     str, Field(pattern=r"^[0-9]{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$", examples=["2024-03"])
 ]
+IsoPeriod = Annotated[str, Field(pattern=r"^[0-9]{4}(Q[1-4]|0[1-9]|1[0-2])?$", examples=["202403"])]
 Day = Annotated[date, Field(ge=date(2000, 1, 1), le=date(2099, 12, 31))]
 Year = Annotated[int, Field(ge=2000, le=2099)]
 
@@ -184,3 +185,56 @@ class BulletinOut(Schema):
     file_format: str
     sha256: str
     published_at: datetime | None
+
+
+class DataValue(Schema):
+    """One figure as DHIS2 writes it: codes as identifiers (idScheme=CODE)."""
+
+    dataElement: str = Field(description="The indicator's code.")
+    period: str = Field(description="ISO period: 202403, 2024Q1 or 2024.")
+    orgUnit: str = Field(description="The division's GB/T 2260 code.")
+    value: str = Field(description="In the indicator's display unit.")
+    storedBy: str = ""
+    lastUpdated: str | None = None
+    comment: str | None = None
+    followup: bool = False
+
+
+class DataValueSet(Schema):
+    dataValues: list[DataValue]
+
+
+class ImportCount(Schema):
+    imported: int
+    updated: int
+    ignored: int
+    deleted: int
+
+
+class FigureChange(Schema):
+    dataElement: str
+    period: str
+    orgUnit: str
+    unit: str
+    oldValue: str | None
+    newValue: str
+    oldComment: str
+    newComment: str
+
+
+class ImportConflict(Schema):
+    object: str
+    value: str
+
+
+class ImportSummary(Schema):
+    """DHIS2's import summary, with the figures written (or, in a dry run,
+    that would be written) and their old and new values."""
+
+    responseType: str
+    status: str
+    dryRun: bool
+    description: str
+    importCount: ImportCount
+    conflicts: list[ImportConflict]
+    changes: list[FigureChange]

@@ -33,7 +33,7 @@ from luodi.plan.models import Indicator
 from luodi.plan.units import from_base
 
 from .models import DataValue, Period
-from .selectors import _as_stored
+from .selectors import values_as_stored
 from .services import (
     FigureChange,
     ValuesImportRefused,
@@ -488,7 +488,9 @@ def data_values_export(
             stored_by=Subquery(last_change.values(username)[:1]), changed_at=F("updated_at")
         )
     else:
-        stored = _as_stored(as_of).annotate(stored_by=F(username), changed_at=F("history_date"))
+        stored = values_as_stored(as_of).annotate(
+            stored_by=F(username), changed_at=F("history_date")
+        )
     stored = stored.select_related("indicator__unit", "report__division", "report__period")
     stored = stored.filter(report__division__in=divisions, report__period__in=periods)
     if indicators is not None:

@@ -3,7 +3,7 @@ same service as the form, with the version check as ETag / If-Match."""
 
 import hashlib
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -34,7 +34,8 @@ def bearer(people):
 
     def client_for(who: str) -> Client:
         _token, secret = access_token_create(user=people[who], name="test", acting_user=people[who])
-        return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+        # Answers in English, the source language, unless a test asks otherwise.
+        return Client(HTTP_AUTHORIZATION=f"Bearer {secret}", HTTP_ACCEPT_LANGUAGE="en")
 
     return client_for
 
@@ -259,3 +260,97 @@ def test_a_person_makes_and_revokes_their_own_tokens_on_the_tokens_page(people):
     assert revoked.status_code == 302
     token.refresh_from_db()
     assert token.revoked_at is not None
+
+
+def test_a_dhis2_data_value_set_dry_run_reports_and_saves_nothing_then_imports(
+    people, bearer, sand_land, january, in_time
+):
+    enter(people, "county", "152222", january, sand_land, "12.5")
+    county = bearer("county")
+    events = AuditEvent.objects.count()
+    body = {
+        "dataValues": [
+            {"dataElement": "sand", "period": "202401", "orgUnit": "152222", "value": "13.25"}
+        ]
+    }
+
+    checked = county.post(
+        "/api/v1/dataValueSets?dryRun=true", body, content_type="application/json"
+    )
+    assert checked.status_code == 200
+    assert checked.json()["importCount"] == {
+        "imported": 0,
+        "updated": 1,
+        "ignored": 0,
+        "deleted": 0,
+    }
+    assert [(c["oldValue"], c["newValue"]) for c in checked.json()["changes"]] == [
+        ("12.5", "13.25")
+    ]
+    assert DataValue.objects.get().value == Decimal(125_000)
+    assert AuditEvent.objects.count() == events
+
+    done = county.post("/api/v1/dataValueSets", body, content_type="application/json")
+    exported = county.get("/api/v1/dataValueSets", {"period": "202401"})
+    as_csv = county.get("/api/v1/dataValueSets.csv", {"orgUnit": "152222"})
+
+    assert done.json()["dryRun"] is False
+    assert DataValue.objects.get().value == Decimal(132_500)
+    assert [
+        (v["dataElement"], v["period"], v["orgUnit"], v["value"], v["storedBy"])
+        for v in exported.json()["dataValues"]
+    ] == [("sand", "202401", "152222", "13.25", "kyzq")]
+    assert as_csv["Content-Type"] == "text/csv; charset=utf-8"
+    assert as_csv.content.decode().splitlines()[1].startswith("sand,202401,152222,,,13.25,kyzq,")
+
+
+def test_a_data_value_set_with_one_bad_row_is_refused_whole(
+    people, bearer, sand_land, january, in_time
+):
+    csv_body = (
+        "dataelement,period,orgunit,value\n"
+        "sand,202401,152222,4\n"
+        "sand,202401,152201,5\n"  # another banner: not the reporter's
+    )
+
+    county = bearer("county")
+
+    answer = county.post("/api/v1/dataValueSets.csv", csv_body, content_type="text/csv")
+    chinese = county.post(
+        "/api/v1/dataValueSets.csv", csv_body, content_type="text/csv", HTTP_ACCEPT_LANGUAGE="zh"
+    )
+
+    assert answer.status_code == 409
+    assert answer["Content-Type"] == "application/problem+json"
+    assert answer.json()["errors"] == [
+        {
+            "field": "line 3, orgunit",
+            "message": "No division you report for has the code “152201”.",
+        }
+    ]
+    assert answer.json()["import_summary"]["status"] == "ERROR"
+    assert chinese.json()["errors"][0]["message"] == "您负责填报的区划中没有代码为“152201”的区划。"
+    assert not DataValue.objects.exists()
+
+
+def test_the_oc4ids_package_holds_the_projects_in_ones_scope(people, bearer, programme):
+    from luodi.divisions.models import Division
+    from luodi.projects.services import project_save
+
+    for code in ["152222", "150105"]:
+        project_save(
+            code=f"p-{code}",
+            name=f"项目{code}",
+            programme=programme,
+            divisions=[Division.objects.get(code=code)],
+            total_investment=Decimal(300_000_000),
+            listed_on=date(2024, 1, 31),
+            acting_user=None,
+        )
+
+    league = bearer("league").get("/api/v1/projects.oc4ids", {"as_of": "2024-03-18"}).json()
+    region = bearer("region").get("/api/v1/projects.oc4ids", {"as_of": "2024-03-18"}).json()
+
+    assert [p["title"] for p in league["projects"]] == ["项目152222"]
+    assert league["projects"][0]["budget"]["amount"] == {"amount": 300_000_000, "currency": "CNY"}
+    assert len(region["projects"]) == 2
