@@ -9,7 +9,7 @@ PORT ?= 8000
 MAP_PROVINCES ?= 150000
 ASSETS := assets/.built
 
-.PHONY: setup messages demo serve test lint format browser bench clean openapi
+.PHONY: setup messages demo serve test lint format browser bench clean openapi oc4ids-schema
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -73,8 +73,26 @@ browser:
 		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
+# The OC4IDS project schema the export is validated against in the tests. No
+# registry ships the current 0.9.5 files; ocdskit's source package on PyPI
+# carries the published 0.9.0-beta one (checked by its SHA-256).
+OC4IDS_SCHEMA := var/oc4ids/project-schema.json
+OC4IDS_SHA256 := 136354397010bcf56efdcd1e26ab9e33402abeae06c3a4891148c17d62e8e677
+$(OC4IDS_SCHEMA): $(STAMP)
+	rm -rf var/oc4ids/download && mkdir -p var/oc4ids/download
+	$(BIN)/pip download --quiet --disable-pip-version-check --no-deps --no-binary :all: \
+		--dest var/oc4ids/download ocdskit==1.7.0
+	tar -xzf var/oc4ids/download/ocdskit-1.7.0.tar.gz -C var/oc4ids/download \
+		ocdskit-1.7.0/tests/fixtures/project-schema.json
+	echo "$(OC4IDS_SHA256)  var/oc4ids/download/ocdskit-1.7.0/tests/fixtures/project-schema.json" \
+		| sha256sum --check --quiet
+	mv var/oc4ids/download/ocdskit-1.7.0/tests/fixtures/project-schema.json $@
+	rm -rf var/oc4ids/download
+
+oc4ids-schema: $(OC4IDS_SCHEMA)
+
 # SQLite always; PostgreSQL as well when LUODI_TEST_DATABASE_URL names one.
-test: setup lint browser
+test: setup lint browser $(OC4IDS_SCHEMA)
 	DJANGO_SETTINGS_MODULE=config.settings.test DATABASE_URL= $(BIN)/luodi makemigrations --check --dry-run
 	DATABASE_URL= $(BIN)/pytest
 	@if [ -n "$$LUODI_TEST_DATABASE_URL" ]; then \

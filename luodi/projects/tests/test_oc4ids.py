@@ -1,10 +1,13 @@
 import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.utils import timezone
+from jsonschema import Draft4Validator
 from libcoveoc4ids.additional_checks import ADDITIONAL_CHECKS, CONFORMANCE_CHECKS
 from libcoveocds.lib.additional_checks import flatten_dict
 
@@ -88,6 +91,31 @@ def test_the_demo_package_is_valid_oc4ids(oc4ids_validator, demo, demo_bundle):
     assert context["additional_closed_codelist_values"] == {}
     assert context["conformance_checks"] == []
     assert context["additional_checks"] == []
+
+
+# The published OC4IDS project schema that a package registry carries: the
+# 0.9.0-beta file in ocdskit's source package (PyPI). `make test` fetches it.
+PUBLISHED_SCHEMA = Path(settings.BASE_DIR) / "var" / "oc4ids" / "project-schema.json"
+
+
+def test_every_demo_project_is_valid_against_the_published_oc4ids_project_schema(demo):
+    assert PUBLISHED_SCHEMA.is_file(), f"{PUBLISHED_SCHEMA} is missing: run `make oc4ids-schema`."
+    validator = Draft4Validator(json.loads(PUBLISHED_SCHEMA.read_text(encoding="utf-8")))
+    package = package_of(Project.objects.all())
+
+    errors = [
+        f"{project['id']} {list(error.absolute_path)}: {error.message}"
+        for project in package["projects"]
+        for error in validator.iter_errors(project)
+    ]
+    wrong_status = dict(package["projects"][0], status="started")
+
+    assert len(package["projects"]) == 86
+    assert errors == []
+    # The check has teeth: a status outside the projectStatus codelist is refused.
+    assert [list(error.absolute_path) for error in validator.iter_errors(wrong_status)] == [
+        ["status"]
+    ]
 
 
 def test_a_league_package_holds_exactly_its_projects_as_oc4ids(demo, demo_bundle):
