@@ -38,3 +38,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("LUODI_FROM_EMAIL", "luodi@localhost")
 # How many trusted proxies stand in front of luodi (e.g. 1 for nginx): the
 # public pages' rate limits then count the address the proxy recorded.
 PROXY_HOPS = int(os.environ.get("LUODI_PROXY_HOPS", "0"))
+# `luodi serve`: where gunicorn listens and how many sync workers it runs
+# (0 means two per processor core plus one).
+BIND = os.environ.get("LUODI_BIND", "127.0.0.1:8000")
+WORKERS = int(os.environ.get("LUODI_WORKERS", "0"))

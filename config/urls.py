@@ -4,8 +4,11 @@ from django.urls import include, path
 
 from luodi.api.endpoints import api
 from luodi.bulletins.urls import public_patterns
+from luodi.core import health
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

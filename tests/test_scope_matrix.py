@@ -58,6 +58,8 @@ SCOPE_OF_MODEL = {
 # Pages outside the admin, and who may open them.
 PAGES = {
     "login": "anyone",
+    "healthz": "anyone; the process answers (for the load balancer)",
+    "readyz": "anyone; the database answers and has every migration (for monitoring)",
     "logout": "anyone (POST)",
     "set_language": "anyone (POST)",
     "dashboards:status": "logged in; figures scoped to the user's divisions",
@@ -373,7 +375,7 @@ def test_every_page_but_log_in_and_the_public_ones_needs_a_user(client, db):
     public = {
         name: client.get(reverse(name, args=PAGE_ARGS.get(name, []))).status_code
         for name in PAGES
-        if name.startswith(("public:", "public_cases:"))
+        if name.startswith(("public:", "public_cases:")) or name in {"healthz", "readyz"}
     }
 
     assert {name: r.status_code for name, r in answers.items()} == {name: 302 for name in answers}
@@ -386,6 +388,8 @@ def test_every_page_but_log_in_and_the_public_ones_needs_a_user(client, db):
         "public:download": 404,
         "public_cases:new": 200,
         "public_cases:status": 200,
+        "healthz": 200,
+        "readyz": 200,
     }
 
 

@@ -7,9 +7,14 @@
     return;
   }
   const board = JSON.parse(source.textContent);
-  // ECharts puts tooltip text into the page as HTML: names must be escaped.
-  const escapeHtml = (text) =>
-    String(text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+  // Tooltips are plain text nodes, never HTML: names cannot inject markup, and
+  // no style="…" attribute is written, which the Content Security Policy
+  // refuses (ECharts' own tooltip HTML and its arrow carry them; confine
+  // leaves the arrow out).
+  const textTooltip = (describe) => ({
+    confine: true,
+    formatter: (item) => document.createTextNode(describe(item)),
+  });
   const charts = [];
 
   function drawMap(element) {
@@ -34,13 +39,11 @@
         const chart = echarts.init(element);
         charts.push(chart);
         chart.setOption({
-          tooltip: {
-            formatter: (item) => {
-              const row = data.find((entry) => entry.name === item.name);
-              const shown = row && !Number.isNaN(row.value) ? row.value + (byShare ? "%" : "") : "—";
-              return escapeHtml(row ? row.label : item.name) + ": " + escapeHtml(shown);
-            },
-          },
+          tooltip: textTooltip((item) => {
+            const row = data.find((entry) => entry.name === item.name);
+            const shown = row && !Number.isNaN(row.value) ? row.value + (byShare ? "%" : "") : "—";
+            return (row ? row.label : item.name) + ": " + shown;
+          }),
           visualMap: {
             min: 0,
             max: byShare ? 100 : Math.max(1, ...values),
@@ -84,7 +87,7 @@
     charts.push(chart);
     chart.setOption({
       grid: { left: 8, right: 8, top: 8, bottom: 8, containLabel: true },
-      tooltip: {},
+      tooltip: textTooltip((item) => item.name + " " + item.seriesName + " " + item.value),
       xAxis: { type: "value", minInterval: 1 },
       yAxis: { type: "category", data: rows.map((row) => row.name), axisLabel: { width: 120, overflow: "truncate" } },
       series: [
