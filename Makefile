@@ -39,10 +39,10 @@ demo: setup
 	$(BIN)/luodi load_demo
 	$(BIN)/luodi collectstatic --noinput --verbosity 0
 	@echo "luodi is serving on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
-	$(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+	$(BIN)/luodi serve --bind $(HOST):$(PORT) --workers 2
 
 serve: setup
-	$(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+	$(BIN)/luodi serve --bind $(HOST):$(PORT) --workers 2
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
