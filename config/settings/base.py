@@ -54,6 +54,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A database that cannot serve the request answers a clear 503, not a 500.
+    "luodi.core.database_errors.DatabaseUnavailableMiddleware",
     "luodi.cases.workdays.CalendarNotCoveredMiddleware",
     # Last, as django-axes asks: it turns a locked-out log-in into its response.
     "axes.middleware.AxesMiddleware",
