@@ -42,3 +42,7 @@ PROXY_HOPS = int(os.environ.get("LUODI_PROXY_HOPS", "0"))
 # (0 means two per processor core plus one).
 BIND = os.environ.get("LUODI_BIND", "127.0.0.1:8000")
 WORKERS = int(os.environ.get("LUODI_WORKERS", "0"))
+# OC4IDS exports: who publishes them, and the project-identifier prefix the
+# OC4IDS Helpdesk registered for the office ("oc4ids-xxxxxx-").
+OC4IDS_PUBLISHER = os.environ.get("LUODI_OC4IDS_PUBLISHER", "")
+OC4IDS_PREFIX = os.environ.get("LUODI_OC4IDS_PREFIX", "oc4ids-luodi-")

@@ -23,6 +23,7 @@ from luodi.cases.choices import CaseStatus
 from luodi.dashboards.choices import Light
 from luodi.divisions.choices import Level
 from luodi.divisions.models import Membership
+from luodi.divisions.permissions import home_divisions
 from luodi.plan.units import from_base, to_base
 from luodi.policies.choices import PolicyStatus
 from luodi.projects.choices import Phase
@@ -755,6 +756,12 @@ def _body(request: HttpRequest) -> bytes:
         raise HttpError(413, _("The file is larger than this server takes.")) from None
 
 
+def _publisher(user) -> str:
+    """Without a configured publisher, the user's own top division publishes."""
+    home = home_divisions(user)
+    return home[0].name if home else "luodi"
+
+
 @api.get(
     "/projects.oc4ids",
     response=responses(404, 422, ok=dict[str, Any]),
@@ -781,5 +788,6 @@ def projects_oc4ids(
         projects=found,
         as_of=day,
         uri=request.build_absolute_uri(),
-        publisher_name=getattr(settings, "LUODI_PUBLISHER_NAME", "luodi"),
+        publisher_name=settings.LUODI_OC4IDS_PUBLISHER or _publisher(request.user),
+        prefix=settings.LUODI_OC4IDS_PREFIX,
     )

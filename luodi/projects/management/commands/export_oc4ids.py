@@ -39,7 +39,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, division, as_of, output, publisher, prefix, uri, **options):
         day = as_of_option(as_of)
-        publisher = publisher or getattr(settings, "LUODI_OC4IDS_PUBLISHER", "")
+        publisher = publisher or settings.LUODI_OC4IDS_PUBLISHER
         if not publisher:
             raise CommandError(
                 _("Name the publisher with --publisher or the LUODI_OC4IDS_PUBLISHER setting.")
@@ -58,7 +58,7 @@ class Command(BaseCommand):
             as_of=day,
             uri=uri or uuid.uuid4().urn,
             publisher_name=publisher,
-            prefix=prefix or getattr(settings, "LUODI_OC4IDS_PREFIX", DEFAULT_PREFIX),
+            prefix=prefix or settings.LUODI_OC4IDS_PREFIX,
         )
         text = json.dumps(package, ensure_ascii=False, indent=2) + "\n"
         if output:
