@@ -54,6 +54,7 @@ def test_serve_runs_two_sync_workers_per_core_plus_one_by_default(capsys):
         "-",
         "--error-logfile",
         "-",
+        "--no-control-socket",
     ]
     assert capsys.readouterr().out == "gunicorn " + " ".join(argv[3:]) + "\n"
 

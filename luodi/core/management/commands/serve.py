@@ -43,6 +43,9 @@ def gunicorn_command(*, bind: str, workers: int, timeout: int, graceful_timeout:
         "-",
         "--error-logfile",
         "-",
+        # Gunicorn 27 otherwise opens a control socket at ~/.gunicorn/gunicorn.ctl,
+        # one path for every instance the user runs; signals do the same work.
+        "--no-control-socket",
     ]
 
 
