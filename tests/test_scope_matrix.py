@@ -89,6 +89,35 @@ PAGES = {
     "public_cases:status": "anyone with the tracking number and secret; rate-limited",
     "reporting:report": "logged in; 404 outside the user's subtree",
     "reporting:template": "logged in; 404 outside the user's subtree",
+    "tokens:list": "logged in; the user's own tokens only",
+    "tokens:revoke": "logged in (POST); 404 for another user's token",
+    # The API: a token or the pages' log-in (401 without); lists hold the user's
+    # subtree, a record outside it is 404 (test_the_api_reaches_only_the_users_subtree).
+    "api:api-root": "nothing there (404); the API's paths are below it",
+    "api:openapi-json": "anyone; the API's description",
+    "api:openapi-view": "anyone; the interactive documentation",
+    "api:me": "token or log-in; the user's own memberships",
+    "api:divisions": "token or log-in; the user's subtree",
+    "api:division": "token or log-in; 404 outside the user's subtree",
+    "api:programmes": "token or log-in; the campaigns at, above or below the user's divisions",
+    "api:programme": "token or log-in; 404 outside those campaigns",
+    "api:indicators": "token or log-in; those campaigns' indicators",
+    "api:indicator": "token or log-in; 404 outside those campaigns",
+    "api:targets": "token or log-in; the targets of the user's subtree",
+    "api:values": "token or log-in; the figures of the user's subtree",
+    "api:value": "token or log-in; 404 outside the user's subtree",
+    "api:value_put": "token or log-in; value_save's rule (reporters and task force)",
+    "api:policies": "token or log-in; those campaigns' policies",
+    "api:projects": "token or log-in; projects in the user's subtree",
+    "api:events": "token or log-in; the subtree's events and its campaigns' general ones",
+    "api:action_items": "token or log-in; items led within the user's subtree",
+    "api:cases": "token or log-in; cases of windows in the user's subtree",
+    "api:bulletins": "token or log-in; bulletins of the user's subtree",
+    "api:data_value_sets": "token or log-in; the figures of the user's subtree",
+    "api:data_value_sets_csv": "token or log-in; the figures of the user's subtree",
+    "api:data_value_sets_import": "token or log-in; values_import's rules",
+    "api:data_value_sets_import_csv": "token or log-in; values_import's rules",
+    "api:projects_oc4ids": "token or log-in; projects in the user's subtree",
 }
 # Arguments for pages whose address names a record.
 PAGE_ARGS = {
@@ -105,6 +134,12 @@ PAGE_ARGS = {
     "dashboards:map": ["152200"],
     "reporting:report": ["152222", "2024-01"],
     "reporting:template": ["152222", "2024-01"],
+    "tokens:revoke": [1],
+    "api:division": ["152222"],
+    "api:programme": ["im-p"],
+    "api:indicator": ["sand"],
+    "api:value": ["sand", "152222", "2024-01"],
+    "api:value_put": ["sand", "152222", "2024-01"],
 }
 
 # The divisions a record may lie in, named by their relation to league 152200.
@@ -328,6 +363,25 @@ def test_a_campaigns_plan_is_reached_only_by_its_own_divisions(client, world, us
     }
 
 
+@pytest.mark.parametrize("user", list(USERS))
+def test_the_api_reaches_only_the_users_subtree(client, world, user):
+    root, _role = log_in(client, user)
+
+    found = {
+        relation: client.get(f"/api/v1/divisions/{code}").status_code
+        for relation, code in RELATIONS.items()
+    }
+    listed = client.get("/api/v1/projects", {"as_of": "2024-03-18"}).json()["items"]
+    packaged = client.get("/api/v1/projects.oc4ids", {"as_of": "2024-03-18"}).json()
+
+    assert found == {
+        relation: 200 if within(code, root) else 404 for relation, code in RELATIONS.items()
+    }
+    in_scope = {code for code in RELATIONS.values() if within(code, root)}
+    assert {p["divisions"][0] for p in listed} == in_scope
+    assert {p["locations"][0]["id"] for p in packaged["projects"]} == in_scope
+
+
 def test_a_reporter_without_staff_rights_never_enters_the_admin(client, world):
     reporter = get_user_model().objects.create_user("reporter", password="x")
     membership_grant(
@@ -370,7 +424,12 @@ def test_every_page_but_log_in_and_the_public_ones_needs_a_user(client, db):
     answers = {
         name: client.get(reverse(name, args=PAGE_ARGS.get(name, [])))
         for name in PAGES
-        if ":" in name and not name.startswith(("public:", "public_cases:"))
+        if ":" in name and not name.startswith(("public:", "public_cases:", "api:"))
+    }
+    api = {
+        name: client.get(reverse(name, args=PAGE_ARGS.get(name, []))).status_code
+        for name in PAGES
+        if name.startswith("api:")
     }
     public = {
         name: client.get(reverse(name, args=PAGE_ARGS.get(name, []))).status_code
@@ -380,7 +439,12 @@ def test_every_page_but_log_in_and_the_public_ones_needs_a_user(client, db):
 
     assert {name: r.status_code for name, r in answers.items()} == {name: 302 for name in answers}
     assert all(r["Location"].startswith(reverse("login")) for r in answers.values())
-    assert len(answers) == 22
+    assert len(answers) == 24
+    # The API answers 401 rather than redirecting; its description is public.
+    assert api == {
+        name: 200 if name.startswith("api:openapi") else 404 if name == "api:api-root" else 401
+        for name in api
+    }
     # Without a published bulletin the public list is empty and the rest is not found.
     assert public == {
         "public:list": 200,
