@@ -57,7 +57,8 @@ format: $(STAMP)
 # cannot download a browser here); a Chinese font for legible screenshots and
 # for bulletin PDFs, with Pango and HarfBuzz's subsetter for WeasyPrint (a
 # one-paragraph Chinese PDF: 5.1 s without the subsetter, 0.2 s with it);
-# pdftotext to read the PDFs back; gettext to check the translation catalogue.
+# pdftotext to read the PDFs back; gettext to check the translation catalogue;
+# pg_dump for the backup test when the suite also runs on PostgreSQL.
 browser:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
@@ -66,6 +67,8 @@ browser:
 	ldconfig -p | grep -q libpangoft2-1.0 || missing="$$missing libpangoft2-1.0-0"; \
 	ldconfig -p | grep -q libharfbuzz-subset || missing="$$missing libharfbuzz-subset0"; \
 	command -v xgettext >/dev/null 2>&1 || missing="$$missing gettext"; \
+	[ -z "$$LUODI_TEST_DATABASE_URL" ] || command -v pg_dump >/dev/null 2>&1 \
+		|| missing="$$missing postgresql-client"; \
 	if [ -n "$$missing" ]; then \
 		sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 		echo "Installing Debian packages for the tests:$$missing"; \
@@ -103,9 +106,12 @@ test: setup lint browser $(OC4IDS_SCHEMA)
 clean:
 	rm -rf $(VENV) var assets node_modules
 
-bench: setup
-	$(BIN)/python bench/run.py
-	$(BIN)/python bench/rollup.py
+# A synthetic province at the small size, luodi beside hand-written baselines,
+# on SQLite and on PostgreSQL too when LUODI_BENCH_DATABASE_URL names an empty
+# database; docs/benchmarks.md gives the medium commands. It needs neither the
+# front-end files nor the network.
+bench: $(STAMP) messages
+	$(BIN)/python bench/run.py --size small
 
 # The committed API description; a test fails when it differs from the code's.
 openapi: $(STAMP)
