@@ -111,7 +111,11 @@ def sqlite_database(path) -> dict:
 
 
 if env.DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(env.DATABASE_URL, conn_max_age=60)}
+    # Persistent connections are checked before reuse, so a worker reconnects at
+    # once after the server restarts instead of failing one request first.
+    DATABASES = {
+        "default": dj_database_url.parse(env.DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+    }
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {"default": sqlite_database(VAR_DIR / "luodi.sqlite3")}

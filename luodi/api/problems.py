@@ -6,6 +6,7 @@ import json
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Schema
@@ -13,6 +14,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as InputError
 
 from luodi.cases.workdays import CalendarNotCovered
+from luodi.core.database_errors import unavailable_response
 
 PROBLEM_TYPE = "application/problem+json"
 
@@ -128,6 +130,14 @@ def install(api) -> None:
     def on_calendar(request, exc):
         return problem_response(request, 503, str(exc))
 
+    def on_database(request, exc):
+        # Unreachable, busy, full or read-only: a 503 that says so; any other
+        # database error is a fault and goes on to Django as a 500.
+        response = unavailable_response(request, exc)
+        if response is None:
+            raise exc
+        return response
+
     api.add_exception_handler(InputError, on_input)
     api.add_exception_handler(DjangoValidationError, on_refused)
     api.add_exception_handler(AuthenticationError, on_authentication)
@@ -135,13 +145,14 @@ def install(api) -> None:
     api.add_exception_handler(PermissionDenied, on_forbidden)
     api.add_exception_handler(Http404, on_missing)
     api.add_exception_handler(CalendarNotCovered, on_calendar)
+    api.add_exception_handler(DatabaseError, on_database)
 
 
 def responses(*statuses: int, ok=None, conflict: type[Problem] = Problem) -> dict:
     """The response schemas of an endpoint: `ok` for 200 and a problem for
     every error status it can answer (`conflict` for 409). Every endpoint can
-    answer 401."""
+    answer 401, and 503 when the database cannot serve it."""
     declared: dict = {200: ok} if ok is not None else {}
-    for status in sorted({401, *statuses}):
+    for status in sorted({401, 503, *statuses}):
         declared[status] = conflict if status == 409 else Problem
     return declared

@@ -1,18 +1,20 @@
 """Personal access tokens: made and revoked by their owner, each step audited."""
 
 import hashlib
+import logging
 import secrets
 from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from luodi.core.services import record_save
 
 from .models import AccessToken
 
+logger = logging.getLogger(__name__)
 TOKEN_PREFIX = "luodi_"  # noqa: S105 (marks a secret as luodi's, e.g. for secret scanners)
 
 
@@ -72,5 +74,10 @@ def access_token_user(secret: str, *, today: date) -> Any:
     if token.expires_on is not None and token.expires_on < today:
         return None
     if token.last_used_on != today:
-        AccessToken.objects.filter(pk=token.pk).update(last_used_on=today)
+        try:
+            with transaction.atomic():
+                AccessToken.objects.filter(pk=token.pk).update(last_used_on=today)
+        except DatabaseError:
+            # A read-only or full database still answers reads.
+            logger.warning("could not record that access token %s was used", token.pk)
     return token.user
