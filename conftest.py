@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.utils import translation
 
 from luodi.demo.services import DEMO_BUNDLE, demo_load
@@ -23,6 +24,15 @@ def english_messages():
     are requested without this and answer in Chinese, the default."""
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with nothing kept: the cache outlives a test's
+    rolled-back transaction, and record ids repeat across tests."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from luodi.projects.choices import ApprovalKind, Phase
 
 from .choices import Light
 from .forms import AsOfForm
-from .selectors import UNKNOWN_YEAR, campaign_status, division_board
+from .selectors import UNKNOWN_YEAR, campaign_status, division_board_kept
 
 
 def _labelled(programme: dict) -> dict:
@@ -74,7 +74,7 @@ def _board(request, code: str) -> tuple[dict, AsOfForm]:
     visible = visible_divisions(request.user)
     division = get_object_or_404(visible.filter(is_active=True), code=code)
     form = AsOfForm(request.GET or None)
-    board = division_board(
+    board = division_board_kept(
         division=division,
         as_of=form.as_of_date(),
         visible=visible,

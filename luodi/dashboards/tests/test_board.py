@@ -15,6 +15,8 @@ from luodi.dashboards.selectors import division_board
 from luodi.demo.services import DEMO_VALUES
 from luodi.divisions.models import Division
 from luodi.divisions.permissions import visible_divisions
+from luodi.policies.models import Policy
+from luodi.policies.services import policy_issue
 
 AS_OF = date(2024, 3, 18)
 
@@ -185,3 +187,19 @@ def test_an_approved_map_file_of_the_operator_replaces_the_built_one(
         d.code for d in Division.objects.filter(parent__code="152200")
     }
     assert replaced.json() == {"type": "FeatureCollection", "features": [], "approved": True}
+
+
+def test_a_kept_board_is_served_until_anything_is_written(client, demo, django_assert_num_queries):
+    client.force_login(get_user_model().objects.get(username="taskforce"))
+    url = reverse("dashboards:board_data", args=["150000"])
+    first = client.get(url, {"as_of": "2024-03-18"}).json()
+
+    # Kept: the session, the user, the scope, the division and the newest audit event.
+    with django_assert_num_queries(5):
+        again = client.get(url, {"as_of": "2024-03-18"}).json()
+    planned = Policy.objects.filter(issued_on__isnull=True).order_by("code").first()
+    policy_issue(policy=planned, issued_on=date(2024, 3, 1), acting_user=None)
+    after = client.get(url, {"as_of": "2024-03-18"}).json()
+
+    assert again == first
+    assert (first["policies"]["issued"], after["policies"]["issued"]) == (29, 30)
