@@ -2,6 +2,7 @@
 from the values in its subtree."""
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -265,6 +266,39 @@ class ChildrenTotal:
     reported: int
 
 
+def children_figures(
+    *, parents: list[int], periods: list[int], indicators: list[int]
+) -> QuerySet[DataValue, tuple[int | None, int, int, int, Decimal]]:
+    """The figures of the divisions directly below `parents` (ids) in these
+    periods, as (parent id, period id, indicator id, division id, value)."""
+    return DataValue.objects.filter(
+        report__division__parent_id__in=parents,
+        report__period_id__in=periods,
+        indicator_id__in=indicators,
+    ).values_list(
+        "report__division__parent_id",
+        "report__period_id",
+        "indicator_id",
+        "report__division_id",
+        "value",
+    )
+
+
+def children_combined(values: Iterable[Decimal], rule: str) -> ChildrenTotal | None:
+    """The figures of the divisions below, combined by the indicator's rule;
+    None when none has reported."""
+    parts = _Combined()
+    for value in values:
+        parts.add(value)
+    if not parts.count:
+        return None
+    total = parts.result(rule)
+    # Stored figures keep six decimals; so does their combination (a mean).
+    return ChildrenTotal(
+        total=None if total is None else total.quantize(SIX_PLACES), reported=parts.count
+    )
+
+
 def children_totals(
     *, division: Division, period: Period, indicators: list[Indicator]
 ) -> dict[int, ChildrenTotal]:
@@ -272,29 +306,60 @@ def children_totals(
     by the indicator's rule, and how many of them reported: one query."""
     if not indicators:
         return {}
-    grouped = (
+    below: dict[int, list[Decimal]] = {}
+    for _parent, _period, indicator_id, _division, value in children_figures(
+        parents=[division.pk], periods=[period.pk], indicators=[i.pk for i in indicators]
+    ):
+        below.setdefault(indicator_id, []).append(value)
+    rules = {i.pk: i.across_divisions for i in indicators}
+    return {
+        indicator_id: combined
+        for indicator_id, values in below.items()
+        if (combined := children_combined(values, rules[indicator_id])) is not None
+    }
+
+
+def earlier_figures(
+    *, period: Period, divisions: list[int], indicators: list[int]
+) -> QuerySet[DataValue, tuple[int, int, str, date, Decimal]]:
+    """For each of `divisions` × `indicators` (ids), the figure of the latest
+    period before `period` in the same year and of the same frequency, as
+    (division id, indicator id, period code, period start, value): what a
+    year-to-date figure may not fall below. One query."""
+    return (
         DataValue.objects.filter(
-            report__division__parent=division, report__period=period, indicator__in=indicators
+            indicator_id__in=indicators,
+            report__division_id__in=divisions,
+            report__period__frequency=period.frequency,
+            report__period__starts_on__year=period.starts_on.year,
+            report__period__ends_on__lt=period.starts_on,
         )
-        .values("indicator_id")
         .annotate(
-            sum=Sum("value"), mean=Avg("value"), max=Max("value"), reported=Count("report_id")
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("report__division_id"), F("indicator_id")],
+                order_by=F("report__period__starts_on").desc(),
+            )
+        )
+        .filter(rank=1)
+        .values_list(
+            "report__division_id",
+            "indicator_id",
+            "report__period__code",
+            "report__period__starts_on",
+            "value",
         )
     )
-    rules = {i.pk: AcrossDivisions(i.across_divisions) for i in indicators}
-    column = {
-        AcrossDivisions.SUM: "sum",
-        AcrossDivisions.MEAN: "mean",
-        AcrossDivisions.MAXIMUM: "max",
-    }
-    return {
-        row["indicator_id"]: ChildrenTotal(
-            # Stored figures keep six decimals; so does their combination (a mean).
-            total=Decimal(str(row[column[rules[row["indicator_id"]]]])).quantize(SIX_PLACES),
-            reported=row["reported"],
-        )
-        for row in grouped
-    }
+
+
+def is_earlier_in_year(candidate: Period, period: Period) -> bool:
+    """Whether `earlier_figures` looks at figures of `candidate` for `period`:
+    the same condition, for figures not stored yet."""
+    return (
+        candidate.frequency == period.frequency
+        and candidate.starts_on.year == period.starts_on.year
+        and candidate.ends_on < period.starts_on
+    )
 
 
 def report_form_rows(*, division: Division, period: Period) -> list[FormRow]:

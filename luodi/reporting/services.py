@@ -6,18 +6,22 @@ with the value that is stored now.
 """
 
 import calendar
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
 from luodi.core.errors import at_most_listed
-from luodi.core.services import record_save
+from luodi.core.models import AuditEvent
+from luodi.core.services import _plain, _real_user, mark_history, record_save
 from luodi.divisions.models import Division
 from luodi.divisions.permissions import can_approve, can_report, can_unlock
 from luodi.plan.choices import OverTime
@@ -26,7 +30,15 @@ from luodi.plan.units import from_base, to_base
 
 from .choices import EDITABLE_STATUSES, Frequency, ParentCheck, ReportStatus
 from .models import Assignment, DataValue, Period, Report
-from .selectors import assignments_reported_at, children_totals
+from .selectors import (
+    ChildrenTotal,
+    assignments_reported_at,
+    children_combined,
+    children_figures,
+    children_totals,
+    earlier_figures,
+    is_earlier_in_year,
+)
 
 
 class ValueConflict(Exception):
@@ -206,9 +218,33 @@ def _assignment_for(report: Report, indicator: Indicator) -> Assignment:
     return assignment
 
 
-def _check_rules(
-    *, report: Report, indicator: Indicator, assignment: Assignment, value: Decimal, comment: str
-) -> None:
+def _checks_children(assignment: Assignment, division: Division) -> bool:
+    """Whether a division's own total must match its children's figures before
+    it is saved."""
+    return assignment.parent_check == ParentCheck.BLOCK and assignment.level != division.level
+
+
+class _RuleFacts(NamedTuple):
+    """What the rules hold a figure against, read beforehand: the latest
+    earlier figure of a year-to-date indicator as (period code, value), the
+    divisions below for a checked total, and this year's target."""
+
+    earlier: tuple[str, Decimal] | None = None
+    below: ChildrenTotal | None = None
+    target: Decimal | None = None
+
+
+def _rule_errors(
+    *,
+    division: Division,
+    indicator: Indicator,
+    assignment: Assignment,
+    value: Decimal,
+    comment: str,
+    facts: _RuleFacts,
+) -> dict[str, str]:
+    """Why a figure breaks the assignment's rules, by field; empty if it
+    does not. The same rules for a figure typed in a form and one imported."""
     unit = indicator.unit
     errors: dict[str, str] = {}
     if assignment.minimum is not None and value < assignment.minimum:
@@ -221,63 +257,76 @@ def _check_rules(
             "limit": from_base(assignment.maximum, unit),
             "unit": unit.symbol,
         }
-    if indicator.over_time == OverTime.CUMULATIVE and "value" not in errors:
-        earlier = (
-            DataValue.objects.filter(
-                indicator=indicator,
-                report__division=report.division,
-                report__period__frequency=report.period.frequency,
-                report__period__starts_on__year=report.period.starts_on.year,
-                report__period__ends_on__lt=report.period.starts_on,
-            )
-            .order_by("-report__period__starts_on")
-            .first()
-        )
-        if earlier is not None and value < earlier.value:
-            errors["value"] = _(
-                "A year-to-date figure cannot fall: %(period)s had %(earlier)s %(unit)s."
-            ) % {
-                "period": earlier.report.period.code,
-                "earlier": from_base(earlier.value, unit),
-                "unit": unit.symbol,
-            }
     if (
-        assignment.parent_check == ParentCheck.BLOCK
-        and assignment.level != report.division.level
+        indicator.over_time == OverTime.CUMULATIVE
         and "value" not in errors
+        and facts.earlier is not None
+        and value < facts.earlier[1]
     ):
-        mismatch = _children_mismatch(report=report, indicator=indicator, value=value)
+        errors["value"] = _(
+            "A year-to-date figure cannot fall: %(period)s had %(earlier)s %(unit)s."
+        ) % {
+            "period": facts.earlier[0],
+            "earlier": from_base(facts.earlier[1], unit),
+            "unit": unit.symbol,
+        }
+    if _checks_children(assignment, division) and "value" not in errors:
+        mismatch = _children_mismatch(indicator=indicator, value=value, below=facts.below)
         if mismatch:
             errors["value"] = mismatch
     factor = assignment.comment_above_target_factor
-    target = Target.objects.filter(
-        indicator=indicator, division=report.division, year=report.period.starts_on.year
-    ).first()
-    if factor and target and target.value and value > target.value * factor and not comment:
+    target = facts.target
+    if factor and target and value > target * factor and not comment:
         errors["comment"] = _(
             "More than %(factor)s× this year's target of %(target)s %(unit)s: say why in a comment."
         ) % {
             "factor": factor.normalize(),
-            "target": from_base(target.value, unit),
+            "target": from_base(target, unit),
             "unit": unit.symbol,
         }
+    return errors
+
+
+def _check_rules(
+    *, report: Report, indicator: Indicator, assignment: Assignment, value: Decimal, comment: str
+) -> None:
+    """The rules for one figure, with what they need read for it alone."""
+    division, period = report.division, report.period
+    earlier = None
+    if indicator.over_time == OverTime.CUMULATIVE:
+        found = earlier_figures(period=period, divisions=[division.pk], indicators=[indicator.pk])
+        earlier = next(((code, stored) for *_keys, code, _starts, stored in found), None)
+    below = None
+    if _checks_children(assignment, division):
+        below = children_totals(division=division, period=period, indicators=[indicator]).get(
+            indicator.pk
+        )
+    target = (
+        Target.objects.filter(indicator=indicator, division=division, year=period.starts_on.year)
+        .values_list("value", flat=True)
+        .first()
+    )
+    errors = _rule_errors(
+        division=division,
+        indicator=indicator,
+        assignment=assignment,
+        value=value,
+        comment=comment,
+        facts=_RuleFacts(earlier=earlier, below=below, target=target),
+    )
     if errors:
         raise ValidationError(errors)
 
 
 def _children_mismatch(
-    *, report: Report, indicator: Indicator, value: Decimal, below: dict | None = None
+    *, indicator: Indicator, value: Decimal, below: ChildrenTotal | None
 ) -> str | None:
-    """Why a division's own total cannot stand against its children's figures;
-    `below` are the children's totals when already read."""
-    if below is None:
-        below = children_totals(
-            division=report.division, period=report.period, indicators=[indicator]
-        )
+    """Why a division's own total cannot stand against its children's figures
+    (`below`, None when none has reported)."""
     unit = indicator.unit
-    if indicator.pk not in below:
+    if below is None:
         return _("No division below has reported this figure yet.")
-    total = below[indicator.pk].total
+    total = below.total
     if total == value:
         return None
     return _("The divisions below add up to %(total)s %(unit)s, not %(value)s %(unit)s.") % {
@@ -285,6 +334,14 @@ def _children_mismatch(
         "value": from_base(value, unit),
         "unit": unit.symbol,
     }
+
+
+def _check_version(current: DataValue | None, expected_version: int | None) -> None:
+    """Refuse a figure written from a copy read before someone else's save."""
+    if current is not None and current.version != expected_version:
+        raise ValueConflict(current)
+    if current is None and expected_version is not None:
+        raise ValidationError(_("This figure was removed after you opened the form."), code="stale")
 
 
 @transaction.atomic
@@ -313,10 +370,7 @@ def value_save(
         .filter(report=report, indicator=indicator)
         .first()
     )
-    if current is not None and current.version != expected_version:
-        raise ValueConflict(current)
-    if current is None and expected_version is not None:
-        raise ValidationError(_("This figure was removed after you opened the form."), code="stale")
+    _check_version(current, expected_version)
     _check_rules(
         report=report, indicator=indicator, assignment=assignment, value=value, comment=comment
     )
@@ -395,7 +449,7 @@ def _refuse_unless_children_ready(report: Report) -> None:
     below = children_totals(division=report.division, period=report.period, indicators=blocking)
     for indicator in blocking:
         mismatch = _children_mismatch(
-            report=report, indicator=indicator, value=stored[indicator.pk], below=below
+            indicator=indicator, value=stored[indicator.pk], below=below.get(indicator.pk)
         )
         if mismatch:
             raise ValidationError(f"{indicator.name}: {mismatch}")
@@ -554,10 +608,11 @@ def _checked_rows(figures: list, acting_user: Any) -> tuple[list[tuple], list[Ro
     def fail(figure, column: str, message: str, same_as: int | None = None) -> None:
         problems.append(RowProblem(figure.row, column, message, same_as))
 
+    reportable = {division.pk: can_report(acting_user, division) for division in divisions.values()}
     for figure in figures:
         division = divisions.get(figure.division)
         # Out of scope reads as unknown, so a file cannot probe for divisions.
-        if division is None or not can_report(acting_user, division):
+        if division is None or not reportable[division.pk]:
             fail(
                 figure,
                 "division",
@@ -609,6 +664,17 @@ def _checked_rows(figures: list, acting_user: Any) -> tuple[list[tuple], list[Ro
     return rows, problems
 
 
+# Files with at least this many figures are written in bulk, smaller ones
+# figure by figure through value_save; both give the same result.
+BULK_IMPORT_FROM = 100
+# Ids a query names at once, well under SQLite's limit of bound parameters.
+IDS_PER_QUERY = 500
+# Rows an insert writes at once, and an update: bulk_update names each row in
+# a CASE, which the database reads through for every row it changes.
+ROWS_PER_WRITE = 1000
+ROWS_PER_UPDATE = 200
+
+
 @transaction.atomic
 def values_import(
     *, figures: list, acting_user: Any, today: date | None = None, dry_run: bool = False
@@ -620,18 +686,73 @@ def values_import(
     equal to the stored one is left alone, so the same file twice changes nothing.
     The report lists every figure written (in a dry run: that would be written),
     with its stored and its new value in the indicator's display unit.
+
+    Each row is checked as value_save checks a figure (scope, lock, version,
+    rules), in the order of the file, so a row sees the figures of the rows
+    above it; a large file is checked and written in bulk, with the same result.
     """
     rows, problems = _checked_rows(figures, acting_user)
     if problems:
         raise _refused(problems)
-    report = ValuesImportReport(blank=len(figures) - len(rows))
+    outcome = ValuesImportReport(blank=len(figures) - len(rows))
+    today = today or timezone.localdate()
+    # The history and audit rows of figures inserted in bulk need their new ids.
+    if len(rows) >= BULK_IMPORT_FROM and connection.features.can_return_rows_from_bulk_insert:
+        problems = _import_in_bulk(
+            rows, outcome, acting_user=acting_user, today=today, dry_run=dry_run
+        )
+    else:
+        problems = _import_row_by_row(rows, outcome, acting_user=acting_user, today=today)
+    if problems:
+        raise _refused(problems)
+    if dry_run:
+        transaction.set_rollback(True)
+    return outcome
+
+
+def _problems(row: int, error: ValueConflict | ValidationError) -> list[RowProblem]:
+    if isinstance(error, ValueConflict):
+        return [RowProblem(row, "value", str(error))]
+    return [
+        RowProblem(row, column, " ".join(messages))
+        for column, messages in getattr(error, "message_dict", {"value": error.messages}).items()
+    ]
+
+
+def _change(
+    figure: Any,
+    division: Division,
+    period: Period,
+    indicator: Indicator,
+    stored: DataValue | None,
+    value: Decimal,
+) -> FigureChange:
+    unit = indicator.unit
+    return FigureChange(
+        row=figure.row,
+        indicator=indicator.code,
+        division=division.code,
+        period=period.code,
+        unit=unit.symbol,
+        old_value=from_base(stored.value, unit) if stored else None,
+        new_value=from_base(value, unit),
+        old_comment=stored.comment if stored else "",
+        new_comment=figure.comment,
+    )
+
+
+def _import_row_by_row(
+    rows: list[tuple], outcome: ValuesImportReport, *, acting_user: Any, today: date
+) -> list[RowProblem]:
+    """Each figure through value_save, in a savepoint of its own."""
+    problems: list[RowProblem] = []
     for figure, division, period, indicator, value, version in rows:
         try:
             with transaction.atomic():
                 target = report_open(division=division, period=period, acting_user=acting_user)
                 stored = DataValue.objects.filter(report=target, indicator=indicator).first()
                 if stored and stored.value == value and stored.comment == figure.comment:
-                    report.unchanged += 1
+                    outcome.unchanged += 1
                     continue
                 value_save(
                     report=target,
@@ -644,29 +765,346 @@ def values_import(
                     acting_user=acting_user,
                     today=today,
                 )
-                report.saved += 1
-                report.changes.append(
-                    FigureChange(
-                        row=figure.row,
-                        indicator=indicator.code,
-                        division=division.code,
-                        period=period.code,
-                        unit=indicator.unit.symbol,
-                        old_value=from_base(stored.value, indicator.unit) if stored else None,
-                        new_value=from_base(value, indicator.unit),
-                        old_comment=stored.comment if stored else "",
-                        new_comment=figure.comment,
-                    )
+                outcome.saved += 1
+                outcome.changes.append(_change(figure, division, period, indicator, stored, value))
+        except (ValueConflict, ValidationError) as error:
+            problems.extend(_problems(figure.row, error))
+    return problems
+
+
+def _id_chunks(ids: Iterable[int]) -> Iterator[list[int]]:
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), IDS_PER_QUERY):
+        yield ordered[start : start + IDS_PER_QUERY]
+
+
+class _BulkImport:
+    """A large file checked against what is stored, read in a few queries
+    under lock, then written in a few statements a table.
+
+    The rows are checked one after the other in the order of the file, by the
+    same functions value_save uses, against the stored figures as the rows
+    above have left them: exactly what writing them one by one would check.
+    """
+
+    def __init__(self, rows: list[tuple], *, acting_user: Any, today: date):
+        self.rows = rows
+        self.acting_user = acting_user
+        self.today = today
+        self.divisions = {row[1].pk: row[1] for row in rows}
+        self.periods = {row[2].pk: row[2] for row in rows}
+        self.indicators = {row[3].pk: row[3] for row in rows}
+        self.assignments = {
+            a.indicator_id: a for a in Assignment.objects.filter(indicator__in=self.indicators)
+        }
+        self.reports = self._reports_locked()
+        self.stored = self._values_locked()
+        self.earlier = self._earlier_figures()
+        self.checked_totals = {
+            (division.pk, period.pk, indicator.pk)
+            for _figure, division, period, indicator, _value, _version in rows
+            if _checks_children(self.assignments[indicator.pk], division)
+        }
+        self.below = self._children_figures()
+        self.targets = self._targets()
+        # Figures written by the rows checked so far, for the rows below them:
+        # year-to-date ones by (division, indicator) → {period id: value}, and those under
+        # each checked total (parent, period, indicator) → {division id: value}.
+        self.written: dict[tuple[int, int], dict[int, Decimal]] = {}
+        self.written_below: dict[tuple[int, int, int], dict[int, Decimal]] = {}
+
+    def _reports_locked(self) -> dict[tuple[int, int], Report]:
+        """The reports the file writes into that exist, locked in id order."""
+        divisions_by_period: dict[int, set[int]] = {}
+        for _figure, division, period, *_rest in self.rows:
+            divisions_by_period.setdefault(period.pk, set()).add(division.pk)
+        reports = {}
+        for period_id, division_ids in sorted(divisions_by_period.items()):
+            for chunk in _id_chunks(division_ids):
+                for report in (
+                    Report.objects.select_for_update()
+                    .filter(period_id=period_id, division_id__in=chunk)
+                    .order_by("pk")
+                ):
+                    report.division = self.divisions[report.division_id]
+                    report.period = self.periods[period_id]
+                    reports[(report.division_id, period_id)] = report
+        return reports
+
+    def _values_locked(self) -> dict[tuple[int, int, int], DataValue]:
+        """The stored figures of the file's indicators in those reports, locked,
+        by (division, period, indicator)."""
+        by_id = {report.pk: report for report in self.reports.values()}
+        stored = {}
+        for chunk in _id_chunks(by_id):
+            for figure in (
+                DataValue.objects.select_for_update()
+                .filter(report_id__in=chunk, indicator_id__in=self.indicators)
+                .order_by("pk")
+            ):
+                report = by_id[figure.report_id]
+                figure.report = report
+                figure.indicator = self.indicators[figure.indicator_id]
+                stored[(report.division_id, report.period_id, figure.indicator_id)] = figure
+        return stored
+
+    def _earlier_figures(self) -> dict[tuple[int, int, int], tuple[str, date, Decimal]]:
+        """For the year-to-date rows, the latest figure stored before their
+        period, by (period, division, indicator)."""
+        wanted: dict[int, tuple[set[int], set[int]]] = {}
+        for _figure, division, period, indicator, _value, _version in self.rows:
+            if indicator.over_time == OverTime.CUMULATIVE:
+                divisions, indicators = wanted.setdefault(period.pk, (set(), set()))
+                divisions.add(division.pk)
+                indicators.add(indicator.pk)
+        found = {}
+        for period_id, (division_ids, indicator_ids) in wanted.items():
+            period = self.periods[period_id]
+            for chunk in _id_chunks(division_ids):
+                for division_id, indicator_id, code, starts_on, value in earlier_figures(
+                    period=period, divisions=chunk, indicators=list(indicator_ids)
+                ):
+                    found[(period_id, division_id, indicator_id)] = (code, starts_on, value)
+        return found
+
+    def _children_figures(self) -> dict[tuple[int | None, int, int], dict[int, Decimal]]:
+        """The stored figures under each checked total in the file."""
+        below: dict[tuple[int | None, int, int], dict[int, Decimal]] = {}
+        if not self.checked_totals:
+            return below
+        periods = list({period for _division, period, _indicator in self.checked_totals})
+        indicators = list({indicator for _d, _p, indicator in self.checked_totals})
+        parents = {division for division, _p, _i in self.checked_totals}
+        for chunk in _id_chunks(parents):
+            for parent, period, indicator, division, value in children_figures(
+                parents=chunk, periods=periods, indicators=indicators
+            ):
+                below.setdefault((parent, period, indicator), {})[division] = value
+        return below
+
+    def _targets(self) -> dict[tuple[int, int, int], Decimal]:
+        """This year's targets of the rows' divisions, by (indicator, division, year)."""
+        years = {period.starts_on.year for period in self.periods.values()}
+        targets = {}
+        for chunk in _id_chunks(self.divisions):
+            for indicator_id, division_id, year, value in Target.objects.filter(
+                indicator_id__in=self.indicators, division_id__in=chunk, year__in=years
+            ).values_list("indicator_id", "division_id", "year", "value"):
+                targets[(indicator_id, division_id, year)] = value
+        return targets
+
+    def _earlier(
+        self, division_id: int, period: Period, indicator_id: int
+    ) -> tuple[str, Decimal] | None:
+        """What earlier_figures would read now: the stored figure, unless a row
+        above wrote a later period or a new value for the same one."""
+        latest = self.earlier.get((period.pk, division_id, indicator_id))
+        written = self.written.get((division_id, indicator_id))
+        if written:
+            for period_id, value in written.items():
+                candidate = self.periods[period_id]
+                if is_earlier_in_year(candidate, period) and (
+                    latest is None or candidate.starts_on >= latest[1]
+                ):
+                    latest = (candidate.code, candidate.starts_on, value)
+        return None if latest is None else (latest[0], latest[2])
+
+    def _below(
+        self, division_id: int, period_id: int, indicator: Indicator
+    ) -> ChildrenTotal | None:
+        """What children_totals would read now, with the rows above written."""
+        key = (division_id, period_id, indicator.pk)
+        figures = {**self.below.get(key, {}), **self.written_below.get(key, {})}
+        return children_combined(figures.values(), indicator.across_divisions)
+
+    def check(self, outcome: ValuesImportReport) -> tuple[list[RowProblem], list[tuple]]:
+        """Every row, as value_save would check it after the rows above were
+        saved; the figures to write as (report, figure, changes, created)."""
+        problems: list[RowProblem] = []
+        writes: list[tuple] = []
+        # value_save's full_clean also checks that the report and the indicator
+        # exist, that the figure is the only one of its report and indicator,
+        # and the version it sets: all hold here by construction, under lock,
+        # and the tables' constraints stand behind them. What the file brings
+        # is validated by the fields' own validators.
+        from_file = {"value", "comment"}
+        not_validated = {f.name for f in DataValue._meta.fields} - from_file
+        for figure, division, period, indicator, value, version in self.rows:
+            division_id, period_id, indicator_id = division.pk, period.pk, indicator.pk
+            stored = self.stored.get((division_id, period_id, indicator_id))
+            comment = figure.comment
+            if stored is not None and stored.value == value and stored.comment == comment:
+                outcome.unchanged += 1
+                continue
+            report = self.reports.get((division_id, period_id))
+            if report is None:
+                report = Report(division=division, period=period, status=ReportStatus.DRAFT)
+                self.reports[(division_id, period_id)] = report
+            assignment = self.assignments[indicator_id]
+            try:
+                reason = lock_reason(report=report, assignment=assignment, today=self.today)
+                if reason:
+                    raise ValidationError(reason, code="locked")
+                _check_version(
+                    stored,
+                    version if version is not None else (stored.version if stored else None),
                 )
-        except ValueConflict as conflict:
-            problems.append(RowProblem(figure.row, "value", str(conflict)))
-        except ValidationError as error:
-            for column, messages in getattr(
-                error, "message_dict", {"value": error.messages}
-            ).items():
-                problems.append(RowProblem(figure.row, column, " ".join(messages)))
-    if problems:
-        raise _refused(problems)
-    if dry_run:
-        transaction.set_rollback(True)
-    return report
+                facts = _RuleFacts(
+                    earlier=self._earlier(division_id, period, indicator_id)
+                    if indicator.over_time == OverTime.CUMULATIVE
+                    else None,
+                    below=self._below(division_id, period_id, indicator)
+                    if (division_id, period_id, indicator_id) in self.checked_totals
+                    else None,
+                    target=self.targets.get((indicator_id, division_id, period.starts_on.year)),
+                )
+                errors = _rule_errors(
+                    division=division,
+                    indicator=indicator,
+                    assignment=assignment,
+                    value=value,
+                    comment=comment,
+                    facts=facts,
+                )
+                if errors:
+                    raise ValidationError(errors)
+                change = _change(figure, division, period, indicator, stored, value)
+                if stored is None:
+                    fields = {"report": report, "indicator": indicator, "value": value}
+                    changes = _record_changes(None, {**fields, "comment": comment})
+                    written = DataValue(**fields, comment=comment)
+                else:
+                    changes = _record_changes(
+                        stored, {"value": value, "comment": comment, "version": stored.version + 1}
+                    )
+                    written = stored
+                    written.value, written.comment = value, comment
+                    written.version += 1
+                written.clean_fields(exclude=not_validated)
+            except (ValueConflict, ValidationError) as error:
+                problems.extend(_problems(figure.row, error))
+                continue
+            if indicator.over_time == OverTime.CUMULATIVE:
+                self.written.setdefault((division_id, indicator_id), {})[period_id] = value
+            if self.checked_totals and division.parent_id is not None:
+                below = self.written_below.setdefault(
+                    (division.parent_id, period_id, indicator_id), {}
+                )
+                below[division_id] = value
+            outcome.saved += 1
+            outcome.changes.append(change)
+            writes.append((report, written, changes, stored is None))
+        return problems, writes
+
+    def write(self, writes: list[tuple]) -> None:
+        """The new reports, the new and the changed figures, a history row for
+        each and an audit event for each, in the audit log in the order of the
+        file, as value_save would have written them."""
+        opened = [report for report in self.reports.values() if report.pk is None]
+        _created_with_history(opened, Report, self.acting_user, "reporting.report.created")
+        created = [figure for _report, figure, _changes, new in writes if new]
+        _created_with_history(created, DataValue, self.acting_user, "reporting.value.created")
+        updated = [(figure, changes) for _report, figure, changes, new in writes if not new]
+        if updated:
+            now = timezone.now()
+            for figure, _changes in updated:
+                figure.updated_at = now
+                mark_history(figure, self.acting_user, "reporting.value.updated")
+            # Every changed figure moves on one version at the same moment: one
+            # statement a chunk. Only what the file changed goes through
+            # bulk_update, which names each row in a CASE for each field.
+            for chunk in _id_chunks(figure.pk for figure, _changes in updated):
+                DataValue.objects.filter(pk__in=chunk).update(
+                    version=F("version") + 1, updated_at=now
+                )
+            bulk_update_with_history(
+                [figure for figure, _changes in updated],
+                DataValue,
+                [
+                    name
+                    for name in ("value", "comment")
+                    if any(name in changes for _figure, changes in updated)
+                ],
+                batch_size=ROWS_PER_UPDATE,
+                default_user=_real_user(self.acting_user),
+                default_date=now,
+            )
+        actor = _real_user(self.acting_user)
+        events = []
+        announced = set()
+        opened_ids = {report.pk for report in opened}
+        for report, figure, changes, new in writes:
+            if report.pk not in announced:
+                announced.add(report.pk)
+                if report.pk in opened_ids:
+                    report_changes = _record_changes(
+                        None,
+                        {
+                            "division": report.division,
+                            "period": report.period,
+                            "status": report.status,
+                        },
+                    )
+                    events.append(
+                        _audit_event(actor, "reporting.report.created", report, report_changes)
+                    )
+            action = "reporting.value.created" if new else "reporting.value.updated"
+            events.append(_audit_event(actor, action, figure, changes))
+        AuditEvent.objects.bulk_create(events, batch_size=ROWS_PER_WRITE)
+
+
+def _import_in_bulk(
+    rows: list[tuple],
+    outcome: ValuesImportReport,
+    *,
+    acting_user: Any,
+    today: date,
+    dry_run: bool,
+) -> list[RowProblem]:
+    bulk = _BulkImport(rows, acting_user=acting_user, today=today)
+    problems, writes = bulk.check(outcome)
+    if not problems and not dry_run:
+        bulk.write(writes)
+    return problems
+
+
+def _record_changes(before: Any, fields: dict[str, Any]) -> dict[str, list[Any]]:
+    """What record_save logs for `fields`: every field of a new record, the
+    changed ones of a stored one, each as [old, new]."""
+    if before is None:
+        return {name: [None, _plain(value)] for name, value in fields.items()}
+    changes = {}
+    for name, value in fields.items():
+        old = getattr(before, name)
+        if old != value:
+            changes[name] = [_plain(old), _plain(value)]
+    return changes
+
+
+def _audit_event(actor: Any, action: str, instance: Any, changes: dict) -> AuditEvent:
+    """The event audit_record writes for `instance`, built to be inserted in
+    bulk, at the moment the record was written."""
+    return AuditEvent(
+        occurred_at=instance.updated_at,
+        actor=actor,
+        action=action,
+        object_type=instance._meta.label_lower,
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:300],
+        changes=changes,
+    )
+
+
+def _created_with_history(objects: list, model: Any, acting_user: Any, action: str) -> None:
+    """Insert `objects` with a history row each, as simple-history's
+    bulk_create_with_history does on a database that returns the new ids,
+    but with each history row dated with its record's own `updated_at` (set by
+    the insert), so that the history and the record agree to the microsecond."""
+    if not objects:
+        return
+    for instance in objects:
+        mark_history(instance, acting_user, action)
+    model._default_manager.bulk_create(objects, batch_size=ROWS_PER_WRITE)
+    for instance in objects:
+        setattr(instance, "_history_date", instance.updated_at)  # noqa: B010
+    model.history.bulk_history_create(objects, batch_size=ROWS_PER_WRITE)
