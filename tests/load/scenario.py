@@ -7,7 +7,7 @@ and reads the very database the server under test uses:
     python -m tests.load.scenario read   # every figure, report and audit count, as JSON
 
 The data: Inner Mongolia's 116 divisions; one campaign with indicators
-"load-00" … "load-39" (counts, reported monthly by counties); this month's
+"load-00" … "load-119" (counts, reported monthly by counties); this month's
 period; a reporter for each county, an approver for each league, the
 region's task-force office; a personal access token and a logged-in session
 for each of them. Everything is written through luodi's services.
@@ -18,7 +18,9 @@ import os
 import sys
 from collections import Counter, defaultdict
 
-INDICATORS = 40
+# Enough that importing every county's figures (12,360) takes seconds even on
+# the bulk path, so a test can kill the server in the middle of it.
+INDICATORS = 120
 
 
 def seed() -> dict:

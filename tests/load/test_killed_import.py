@@ -13,12 +13,15 @@ from contextlib import contextmanager
 import pytest
 
 from .conftest import ON_POSTGRESQL
+from .scenario import INDICATORS
+
+LAST = f"load-{INDICATORS - 1:02d}"
 
 pytestmark = pytest.mark.load
 
 
 def data_value_set(seed: dict) -> bytes:
-    """Every county's every indicator this month: 4,120 figures."""
+    """Every county's every indicator this month: 12,360 figures."""
     period = seed["period"].replace("-", "")
     values = [
         {"dataElement": indicator, "period": period, "orgUnit": county, "value": str(number)}
@@ -124,14 +127,14 @@ def test_a_worker_killed_in_the_middle_of_an_import_leaves_none_of_the_file(data
     # the server's new worker answers and writes,
     county, period = next(iter(seed["counties"])), seed["period"]
     after = server.client(office).put_json(
-        f"/api/v1/values/load-39/{county}/{period}", {"value": "7"}
+        f"/api/v1/values/{LAST}/{county}/{period}", {"value": "7"}
     )
     assert (after.status, after.headers["ETag"]) == (200, '"1"')
     assert server.workers() != [worker]
-    # and of the file's 4,120 figures none was kept.
+    # and of the file's 12,360 figures none was kept.
     stored = database.run("read")
     assert stored["figures"] == {
-        f"load-39/{county}": {
+        f"{LAST}/{county}": {
             "value": "7",
             "version": 1,
             "audit": ["reporting.value.created"],
