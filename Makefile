@@ -108,8 +108,8 @@ clean:
 
 # A synthetic province at the small size, luodi beside hand-written baselines,
 # on SQLite and on PostgreSQL too when LUODI_BENCH_DATABASE_URL names an empty
-# database; docs/benchmarks.md gives the medium commands. It needs neither the
-# front-end files nor the network.
+# database; docs/benchmarks.md gives the medium commands. It does not need the
+# front-end files.
 bench: $(STAMP) messages
 	$(BIN)/python bench/run.py --size small
 

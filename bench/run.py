@@ -1,160 +1,227 @@
-"""Benchmarks: the per-programme status read-out against the same aggregates in
-hand-written SQL, on the demo and on a province-sized list.
+"""The benchmark `make bench` runs: a synthetic province at a chosen size, on
+SQLite and (when given one) PostgreSQL, luodi beside hand-written baselines.
 
-Run: make bench   (or .venv/bin/python bench/run.py [--projects N] [--repeat N])
-Uses a throw-away SQLite database (or DATABASE_URL if set).
+    .venv/bin/python bench/run.py [--size small|medium|large] [--postgres URL]
+                                  [--repeat N] [--import-repeat N] [--no-docs]
+
+Each database is measured in a process of its own (bench/cases.py) on a
+throw-away SQLite file, or on the empty PostgreSQL database named by --postgres
+(default: LUODI_BENCH_DATABASE_URL). The results are printed as tables, kept as
+JSON in var/bench/, and written into the size's results block in
+docs/benchmarks.md.
 """
 
 import argparse
+import json
 import os
+import re
+import subprocess
 import sys
-import tempfile
 import time
-from datetime import date, timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-os.environ.setdefault("LUODI_VAR_DIR", tempfile.mkdtemp(prefix="luodi-bench-"))
-
-import django  # noqa: E402
-
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-
-from bench.timing import timed  # noqa: E402
-
-AS_OF = date(2024, 3, 18)
-
-# Projects located in the region's subtree, as luodi scopes every read.
-SCOPE = """SELECT l.project_id FROM projects_project_divisions l
-  JOIN divisions_division v ON v.id = l.division_id
- WHERE v.path LIKE %(root)s"""
-
-RAW_SQL = """
-SELECT p.programme_id, COUNT(*),
-       SUM(CASE WHEN p.issued_on IS NOT NULL AND p.issued_on <= %(d)s THEN 1 ELSE 0 END)
-  FROM policies_policy p WHERE p.planned_on <= %(d)s GROUP BY p.programme_id;
-SELECT p.programme_id, COUNT(DISTINCT l.department_id)
-  FROM policies_policy_issuing_departments l
-  JOIN policies_policy p ON p.id = l.policy_id
-  JOIN divisions_department d ON d.id = l.department_id
- WHERE p.planned_on <= %(d)s AND d.kind = 'national_ministry' GROUP BY p.programme_id;
-SELECT pr.programme_id,
-       CASE WHEN pr.cancelled_on <= %(d)s THEN 'cancelled'
-            WHEN pr.completed_on <= %(d)s THEN 'completed'
-            WHEN pr.started_on <= %(d)s THEN 'started'
-            WHEN pr.started_on IS NULL AND pr.phase IN ('started', 'completed') THEN 'started'
-            ELSE 'pre_construction' END AS phase_as_of,
-       pr.expected_start_year, COUNT(*), SUM(pr.total_investment)
-  FROM projects_project pr WHERE pr.listed_on <= %(d)s AND pr.id IN (%(scope)s)
- GROUP BY 1, 2, 3;
-SELECT pr.programme_id, a.kind, COUNT(*)
-  FROM projects_projectapproval a JOIN projects_project pr ON pr.id = a.project_id
- WHERE (a.granted_on IS NULL OR a.granted_on > %(d)s) AND pr.listed_on <= %(d)s
-   AND pr.started_on IS NULL AND pr.phase = 'pre_construction' AND pr.id IN (%(scope)s)
- GROUP BY 1, 2;
-"""
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs" / "benchmarks.md"
+OUTPUT = ROOT / "var" / "bench"
+NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+MIB = 2**20
 
 
-def raw_status() -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT path FROM divisions_division WHERE code = '150000'")
-        params = {"d": AS_OF.isoformat(), "root": cursor.fetchone()[0] + "%"}
-        for statement in filter(str.strip, RAW_SQL.split(";")):
-            cursor.execute(statement.replace("%(scope)s", SCOPE), params)
-            cursor.fetchall()
-
-
-def orm_status() -> None:
-    from luodi.dashboards.selectors import campaign_status
-    from luodi.divisions.models import Division
-
-    roots = list(Division.objects.filter(parent__isnull=True))
-    campaign_status(as_of=AS_OF, divisions=Division.objects.subtree_of(roots), home=roots)
-
-
-def grow_project_list(count: int) -> None:
-    """Add `count` projects with approvals. Bulk inserts: this is fixture data
-    for timing reads, not a path users write through."""
-    from luodi.divisions.models import Division
-    from luodi.plan.models import Programme
-    from luodi.projects.models import Project, ProjectApproval
-
-    programme = Programme.objects.get(code="policy-landing")
-    counties = list(Division.objects.filter(level="county"))
-    projects = [
-        Project(
-            code=f"bench-{n:06d}",
-            name=f"基准项目{n}",
-            programme=programme,
-            total_investment=1_000_000 * (n % 97 + 1),
-            listed_on=date(2024, 1, 31),
-            phase="started" if n % 3 else "pre_construction",
-            started_on=date(2023, 1, 1) + timedelta(days=n % 440) if n % 3 else None,
-            expected_start_year=None if n % 3 else 2024 + n % 2,
-        )
-        for n in range(count)
+def measure(size: str, database_url: str, args) -> dict:
+    """One database's results, from a process of its own."""
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    label = "postgresql" if database_url else "sqlite"
+    output = OUTPUT / f"{size}-{label}.json"
+    command = [
+        sys.executable,
+        "-m",
+        "bench.cases",
+        f"--size={size}",
+        f"--repeat={args.repeat}",
+        f"--import-repeat={args.import_repeat}",
+        f"--output={output}",
     ]
-    Project.objects.bulk_create(projects, batch_size=2000)
-    links = Project.divisions.through
-    created = Project.objects.filter(code__startswith="bench-")
-    links.objects.bulk_create(
+    print(f"== {NAMES[label]}, {size}", file=sys.stderr, flush=True)
+    start = time.perf_counter()
+    subprocess.run(command, cwd=ROOT, env={**os.environ, "DATABASE_URL": database_url}, check=True)
+    result = json.loads(output.read_text())
+    result["wall_s"] = time.perf_counter() - start
+    output.write_text(json.dumps(result, indent=2, ensure_ascii=False))
+    return result
+
+
+def _cell(value: float | None, digits: int = 1) -> str:
+    return "—" if value is None else f"{value:,.{digits}f}"
+
+
+def _goal(row: dict) -> str:
+    goal = row["goal"]
+    if goal is None:
+        return ""
+    if row["group"] == "import":
+        return f"≥ {100 / goal:.0f}% of raw rate"
+    return f"≤ {goal}×"
+
+
+def tables(runs: list[dict]) -> str:
+    """The results as Markdown tables, databases side by side."""
+    names = [NAMES[run["machine"]["vendor"]] for run in runs]
+    by_case = [{r["case"]: r for r in run["results"]} for run in runs]
+    cases = list(by_case[0])
+    lines = []
+
+    header = ["case"]
+    for name in names:
+        header += [f"{name} luodi ms", "baseline ms", "ratio"]
+    header.append("goal")
+    timed = [c for c in cases if by_case[0][c]["group"] != "import"]
+    lines += _table(
+        header,
         [
-            links(project_id=p.pk, division_id=counties[i % len(counties)].pk)
-            for i, p in enumerate(created)
+            [case]
+            + [
+                cell
+                for results in by_case
+                for cell in (
+                    _cell(results[case]["ours_ms"]),
+                    _cell(results[case]["baseline_ms"]),
+                    _ratio(results[case]),
+                )
+            ]
+            + [_goal(by_case[0][case])]
+            for case in timed
         ],
-        batch_size=5000,
     )
-    ProjectApproval.objects.bulk_create(
-        [
-            ProjectApproval(project_id=p.pk, kind="land")
-            for p in created
-            if p.phase == "pre_construction"
-        ],
-        batch_size=5000,
+
+    lines.append("")
+    header = ["import", *names]
+    rows = []
+    for case in [c for c in cases if by_case[0][c]["group"] == "import"]:
+        per = [results[case] for results in by_case]
+        rows += [
+            [f"{case}: luodi rows/s"] + [_cell(_rate(r["rows"], r["ours_ms"]), 0) for r in per],
+            ["raw rows/s (baseline)"] + [_cell(_rate(r["rows"], r["baseline_ms"]), 0) for r in per],
+            [f"luodi's share of the raw rate (goal {_goal(per[0])})"]
+            + [f"{100 * r['baseline_ms'] / r['ours_ms']:.2f}% {_mark(r)}" for r in per],
+        ]
+    lines += _table(header, rows)
+
+    lines.append("")
+    header = ["luodi's step: queries, memory (MiB)"]
+    for name in names:
+        header += [f"{name} queries", "Python peak", "RSS rise"]
+    rows = []
+    for case in cases:
+        row = [case]
+        for results in by_case:
+            result = results[case]
+            peak = result["python_peak"]
+            row += [
+                str(result["queries"]),
+                _cell(None if peak is None else peak / MIB),
+                _cell(result["rss_growth"] / MIB),
+            ]
+        rows.append(row)
+    lines += _table(header, rows)
+    return "\n".join(lines)
+
+
+def _rate(rows: int, ms: float) -> float:
+    return rows / (ms / 1000)
+
+
+def _mark(row: dict) -> str:
+    return "" if row["met"] is None else ("✓" if row["met"] else "✗")
+
+
+def _ratio(row: dict) -> str:
+    return f"{row['ratio']:.2f} {_mark(row)}".rstrip()
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    aligns = ["---"] + ["---:"] * (len(header) - 1)
+    return [
+        "| " + " | ".join(header) + " |",
+        "|" + "|".join(aligns) + "|",
+        *("| " + " | ".join(row) + " |" for row in rows),
+    ]
+
+
+def summary(runs: list[dict]) -> str:
+    first = runs[0]
+    machine, counts = first["machine"], first["counts"]
+    databases = ", ".join(run["machine"]["database"] for run in runs)
+    runs_text = "; ".join(
+        f"{NAMES[run['machine']['vendor']]} {run['wall_s'] / 60:.1f} min "
+        f"(building the data {run['build_s']:.0f} s, load average "
+        f"{run['load_before']:.1f} → {run['load_after']:.1f})"
+        for run in runs
     )
+    fonts = "" if machine["cjk_font"] else " No Chinese font was installed: the PDF is boxes."
+    code = first["code"]
+    changed = code["luodi_changes"]
+    state = f"luodi at {code['commit']}" + (
+        f" with uncommitted changes to {', '.join(changed)}" if changed else ""
+    )
+    return (
+        f"{first['date']}, `{first['size']}`, {state}: {machine['cpu']}, {machine['cores']} cores, "
+        f"{machine['memory'] / 2**30:.0f} GiB; Python {machine['python']}, Django "
+        f"{machine['django']}; {databases}. {counts['divisions']:,} divisions "
+        f"({counts['townships']:,} townships), {counts['indicators']} indicators, "
+        f"{counts['targets']:,} targets, {counts['values']:,} figures "
+        f"({counts['history']:,} history rows), {counts['projects']:,} projects, "
+        f"{counts['policies']:,} policies, {counts['action_items']:,} action items. "
+        f"Medians of {first['repeat']} runs ({first['import_repeat']} for the import). "
+        f"Run time: {runs_text}.{fonts}"
+    )
+
+
+def write_docs(size: str, text: str) -> None:
+    """Replace the size's block between its markers in docs/benchmarks.md."""
+    start, end = f"<!-- results {size} -->", f"<!-- /results {size} -->"
+    content = DOCS.read_text()
+    pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
+    if not pattern.search(content):
+        print(f"{DOCS} has no {start} block; not written.", file=sys.stderr)
+        return
+    DOCS.write_text(pattern.sub(lambda _m: f"{start}\n{text}\n{end}", content))
+    print(f"Wrote the {size} results into {DOCS.relative_to(ROOT)}.", file=sys.stderr)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--projects", type=int, default=20_000)
-    parser.add_argument("--repeat", type=int, default=15)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size", choices=["small", "medium", "large"], default="small")
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("LUODI_BENCH_DATABASE_URL", ""),
+        help="an empty PostgreSQL database (default: $LUODI_BENCH_DATABASE_URL)",
+    )
+    parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs of each read")
+    parser.add_argument("--import-repeat", type=int, default=3, help="timed imports")
+    parser.add_argument("--no-docs", action="store_true", help="leave docs/benchmarks.md alone")
+    parser.add_argument(
+        "--last",
+        action="store_true",
+        help="measure nothing: show (and write) the size's last results from var/bench/",
+    )
     args = parser.parse_args()
 
-    call_command("migrate", verbosity=0)
-    start = time.perf_counter()
-    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
-    load_ms = (time.perf_counter() - start) * 1000
-
-    rows = [("load_demo (bundle import, 116 divisions + 231 records)", load_ms, None)]
-    rows.append(
-        (
-            "status as of 2024-03-18, demo (86 projects)",
-            timed(orm_status, args.repeat),
-            timed(raw_status, args.repeat),
-        )
-    )
-    grow_project_list(args.projects)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")  # fresh planner statistics after the bulk insert
-    rows.append(
-        (
-            f"status, {args.projects + 86:,} projects",
-            timed(orm_status, args.repeat),
-            timed(raw_status, args.repeat),
-        )
-    )
-
-    print(f"database: {connection.vendor}; median of {args.repeat} runs")
-    print(f"{'case':<58} {'luodi ms':>10} {'raw SQL ms':>11} {'ratio':>7}")
-    for name, ours, baseline in rows:
-        if baseline is None:
-            print(f"{name:<58} {ours:>10.1f} {'—':>11} {'—':>7}")
-        else:
-            print(f"{name:<58} {ours:>10.1f} {baseline:>11.1f} {ours / baseline:>7.2f}")
+    if args.last:
+        runs = [
+            json.loads(path.read_text())
+            for label in NAMES
+            if (path := OUTPUT / f"{args.size}-{label}.json").exists()
+        ]
+        if not runs:
+            sys.exit(f"No {args.size} results in {OUTPUT}.")
+    else:
+        urls = ([] if args.no_sqlite else [""]) + ([args.postgres] if args.postgres else [])
+        runs = [measure(args.size, url, args) for url in urls]
+    text = summary(runs) + "\n\n" + tables(runs)
+    print(text)
+    if not args.no_docs:
+        write_docs(args.size, text)
 
 
 if __name__ == "__main__":
