@@ -448,16 +448,9 @@ def projects(
     phase: Phase | None = None,
     as_of: s.Day | None = Query(None, description="Phases as they were on this day."),
 ):
-    found = q.projects_seen(request.user, as_of=_today(as_of))
+    found = q.projects_within(request.user, as_of=_today(as_of), division=division)
     if programme:
         found = found.filter(programme=q.programme_seen(request.user, programme))
-    if division:
-        top = q.division_seen(request.user, division)
-        found = found.filter(
-            pk__in=q.projects_seen(request.user, as_of=_today(as_of))
-            .filter(divisions__path__startswith=top.path)
-            .values("pk")
-        )
     if phase:
         found = found.filter(phase_as_of=phase)
     return page_of(found, paging, _project)
@@ -776,16 +769,8 @@ def projects_oc4ids(
 ):
     """The major projects the user may see as an OC4IDS project package."""
     day = _today(as_of)
-    found = q.projects_seen(request.user, as_of=day)
-    if division:
-        top = q.division_seen(request.user, division)
-        found = found.filter(
-            pk__in=q.projects_seen(request.user, as_of=day)
-            .filter(divisions__path__startswith=top.path)
-            .values("pk")
-        )
     return project_package(
-        projects=found,
+        projects=q.projects_within(request.user, as_of=day, division=division),
         as_of=day,
         uri=request.build_absolute_uri(),
         publisher_name=settings.LUODI_OC4IDS_PUBLISHER or _publisher(request.user),

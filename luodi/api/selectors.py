@@ -144,6 +144,16 @@ def projects_seen(user: Any, *, as_of: date) -> QuerySet[Project]:
     )
 
 
+def projects_within(user: Any, *, as_of: date, division: str | None) -> QuerySet[Project]:
+    """The user's projects, or those in one division of their scope and below it."""
+    found = projects_seen(user, as_of=as_of)
+    if division:
+        top = division_seen(user, division)
+        below = Project.objects.filter(divisions__path__startswith=top.path).values("pk")
+        found = found.filter(pk__in=below)
+    return found
+
+
 def events_seen(user: Any) -> QuerySet[Event]:
     """Events of the user's divisions, and campaign-wide ones of their campaigns."""
     scoped = Event.objects.filter(

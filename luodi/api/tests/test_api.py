@@ -354,3 +354,5 @@ def test_the_oc4ids_package_holds_the_projects_in_ones_scope(people, bearer, pro
     assert [p["title"] for p in league["projects"]] == ["项目152222"]
     assert league["projects"][0]["budget"]["amount"] == {"amount": 300_000_000, "currency": "CNY"}
     assert len(region["projects"]) == 2
+    league_only = bearer("region").get("/api/v1/projects", {"division": "152200"}).json()
+    assert [p["code"] for p in league_only["items"]] == ["p-152222"]
