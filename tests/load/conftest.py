@@ -24,6 +24,7 @@ import pytest
 from django.conf import settings
 
 from config import env
+from luodi.core.management.commands.serve import gunicorn_command
 
 from .client import Client
 
@@ -152,26 +153,10 @@ class Server:
             environment["DATABASE_URL"] = url
         with open(self.log, "w") as log:
             self.process = subprocess.Popen(  # noqa: S603
-                [
-                    sys.executable,
-                    "-m",
-                    "gunicorn",
-                    "config.wsgi:application",
-                    "--worker-class",
-                    "sync",
-                    "--workers",
-                    str(workers),
-                    "--bind",
-                    f"127.0.0.1:{self.port}",
-                    "--timeout",
-                    "60",
-                    "--access-logfile",
-                    "-",
-                    "--error-logfile",
-                    "-",
-                    # Several servers run at once; none needs gunicorn's control socket.
-                    "--no-control-socket",
-                ],
+                # The command `luodi serve` runs.
+                gunicorn_command(
+                    bind=f"127.0.0.1:{self.port}", workers=workers, timeout=60, graceful_timeout=30
+                ),
                 env=environment,
                 cwd=ROOT,
                 stdout=log,
