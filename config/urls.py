@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/tokens/", include("luodi.api.urls")),
     path("reports/", include("luodi.reporting.urls")),
     path("bulletins/", include("luodi.bulletins.urls")),
+    path("readings/", include("luodi.extraction.urls")),
     path("actions/", include("luodi.actions.urls")),
     path("cases/", include("luodi.cases.staff_urls")),
     path("public/bulletins/", include(public_patterns)),

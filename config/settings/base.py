@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "luodi.dashboards",
     "luodi.bulletins",
     "luodi.cases",
+    "luodi.extraction",
     "luodi.demo",
     "luodi.api",
 ]

@@ -1,0 +1,171 @@
+"""Reading reports: paste or upload a text, then accept, correct or reject
+each figure luodi proposes from it. Thin doors into `services`."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from luodi.divisions.models import Division
+
+from .choices import Kind, ProposalStatus, WriteAs
+from .forms import AcceptForm, ReadingForm, RejectForm
+from .models import Proposal, Reading
+from .selectors import proposals_of, readings_seen
+from .services import day_of, proposal_accept, proposal_reject, reading_create
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+@login_required
+def reading_list(request):
+    if request.method == "POST":
+        form = ReadingForm(request.POST, request.FILES, user=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                reading = reading_create(
+                    title=data["title"],
+                    text=data["text"],
+                    division=data["division"],
+                    as_of=data["as_of"],
+                    acting_user=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                return redirect("extraction:reading", pk=reading.pk)
+        status = 400
+    else:
+        form = ReadingForm(user=request.user)
+        status = 200
+    readings = readings_seen(request.user)[:50]
+    return render(
+        request,
+        "extraction/reading_list.html",
+        {"form": form, "readings": readings},
+        status=status,
+    )
+
+
+def _province_divisions(reading: Reading):
+    province_path = "/" + reading.division.path.strip("/").split("/")[0] + "/"
+    return Division.objects.active().filter(path__startswith=province_path).order_by("path")
+
+
+def _accept_form(proposal: Proposal, divisions) -> AcceptForm:
+    written_as = WriteAs.TARGET if proposal.kind in (Kind.TARGET, Kind.PLAN) else WriteAs.FIGURE
+    return AcceptForm(
+        divisions=divisions,
+        prefix=f"p{proposal.pk}",
+        initial={
+            "quantity": proposal.written,
+            "indicator": proposal.indicator.code if proposal.indicator else None,
+            "division": (proposal.division or proposal.reading.division).code,
+            "day": day_of(proposal.period, as_of=proposal.reading.as_of),
+            "write_as": written_as,
+        },
+    )
+
+
+@login_required
+def reading_detail(request, pk: int):
+    reading = get_object_or_404(readings_seen(request.user), pk=pk)
+    divisions = _province_divisions(reading)
+    proposals = list(proposals_of(reading))
+    rows = []
+    for proposal in proposals:
+        parts = [p for p in proposals if p.part_of_id == proposal.pk]
+        rows.append(
+            {
+                "proposal": proposal,
+                "form": _accept_form(proposal, divisions)
+                if proposal.status == ProposalStatus.PENDING
+                else None,
+                "parts": parts,
+                "parts_total": sum((p.value for p in parts), 0) if parts else None,
+            }
+        )
+    counts = {status: 0 for status in ProposalStatus.values}
+    for proposal in proposals:
+        counts[proposal.status] += 1
+    return render(
+        request,
+        "extraction/reading_detail.html",
+        {"reading": reading, "rows": rows, "counts": counts, "reject_form": RejectForm()},
+    )
+
+
+def _proposal_seen(request, pk: int) -> Proposal:
+    return get_object_or_404(
+        Proposal.objects.select_related("reading__division").filter(
+            reading__in=readings_seen(request.user)
+        ),
+        pk=pk,
+    )
+
+
+def _back(proposal: Proposal):
+    return redirect(reverse("extraction:reading", args=[proposal.reading_id]) + f"#p{proposal.pk}")
+
+
+@login_required
+@require_POST
+def accept(request, pk: int):
+    proposal = _proposal_seen(request, pk)
+    form = AcceptForm(
+        request.POST, divisions=_province_divisions(proposal.reading), prefix=f"p{proposal.pk}"
+    )
+    if not form.is_valid():
+        problems = [
+            f"{form.fields[name].label}: {' '.join(errors)}"
+            if name in form.fields
+            else " ".join(errors)
+            for name, errors in form.errors.items()
+        ]
+        messages.error(request, f"{proposal.written}: " + " ".join(problems))
+        return _back(proposal)
+    data = form.cleaned_data
+    try:
+        proposal_accept(
+            proposal=proposal,
+            quantity=data["quantity"],
+            indicator=data["indicator"],
+            division=data["division"],
+            day=data["day"],
+            write_as=data["write_as"],
+            acting_user=request.user,
+        )
+    except ValidationError as error:
+        messages.error(request, f"{proposal.written}: {_error_text(error)}")
+    except PermissionDenied:
+        messages.error(
+            request,
+            f"{proposal.written}: " + _("you may not write figures or targets for that division."),
+        )
+    else:
+        messages.success(request, f"{proposal.written}: " + _("accepted and written."))
+    return _back(proposal)
+
+
+@login_required
+@require_POST
+def reject(request, pk: int):
+    proposal = _proposal_seen(request, pk)
+    form = RejectForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        proposal_reject(proposal=proposal, reason=reason, acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, f"{proposal.written}: {_error_text(error)}")
+    except PermissionDenied:
+        messages.error(
+            request,
+            f"{proposal.written}: " + _("you may not write figures or targets for that division."),
+        )
+    return _back(proposal)
