@@ -298,6 +298,7 @@ class _Importer:
             over_time=r.choice("over_time", OverTime, default=OverTime.CUMULATIVE),
             higher_is_better=r.boolean("higher_is_better", default=True),
             description=r.text("description", required=False),
+            aliases=r.text("aliases", required=False),
         )
 
     def import_assignments(self, r: Record) -> None:

@@ -20,6 +20,7 @@ class IndicatorEntry:
     unit: str  # the unit targets and figures are written in: 万亩, 公里, 个
     dimension: str
     pk: int | None = None
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -78,9 +79,18 @@ class Catalogue:
         return own.code if own is not None else None
 
 
-def indicator_entry(*, code: str, name: str, unit: str, pk: int | None = None) -> IndicatorEntry:
-    dimension = UNITS[unit].dimension if unit in UNITS else _dimension_of_written(unit)
-    return IndicatorEntry(code=code, name=name, unit=unit, dimension=dimension, pk=pk)
+def indicator_entry(
+    *, code: str, name: str, unit: str, aliases: str = "", pk: int | None = None
+) -> IndicatorEntry:
+    """`aliases`: other names, separated by 、 or commas (`Indicator.aliases`)."""
+    return IndicatorEntry(
+        code=code,
+        name=name,
+        unit=unit,
+        dimension=_dimension_of_written(unit),
+        pk=pk,
+        aliases=tuple(a.strip() for a in re.split(r"[、,，;；]", aliases) if a.strip()),
+    )
 
 
 def unit_word(unit: str) -> str:

@@ -37,7 +37,10 @@ def evaluation_catalogue(folder: Path = EVALUATION_SET) -> Catalogue:
     with (folder / "catalogue.toml").open("rb") as file:
         data = tomllib.load(file)
     indicators = [
-        indicator_entry(code=i["code"], name=i["name"], unit=i["unit"]) for i in data["indicator"]
+        indicator_entry(
+            code=i["code"], name=i["name"], unit=i["unit"], aliases=i.get("aliases", "")
+        )
+        for i in data["indicator"]
     ]
     province = data.get("province", "150000")
     divisions = [

@@ -87,9 +87,19 @@ class _Sentence:
     quantities: list[Quantity] = field(default_factory=list)
 
 
+# Words in nearly every indicator's name or report sentence, which say nothing
+# about which indicator is meant.
+_GENERIC = re.compile(r"完成|新增|累计|面积|总额|数量|户数|规模|总量|情况|全年|今年")
+_SEGMENT = re.compile(r"[\u4e00-\u9fff]+")
+
+
 def _pairs(text: str) -> set[str]:
-    chars = [c for c in text if "\u4e00" <= c <= "\u9fff"]
-    return {a + b for a, b in zip(chars, chars[1:], strict=False)}
+    """The pairs of neighbouring Chinese characters in `text`, within words
+    (not across punctuation or a generic word like 完成)."""
+    pairs = set()
+    for segment in _SEGMENT.findall(_GENERIC.sub(" ", text)):
+        pairs.update(a + b for a, b in zip(segment, segment[1:], strict=False))
+    return pairs
 
 
 def _near(sentence: _Sentence, quantity: Quantity, index: int) -> tuple[str, str]:
@@ -114,30 +124,66 @@ def _near(sentence: _Sentence, quantity: Quantity, index: int) -> tuple[str, str
 def _indicator(
     catalogue: Catalogue, quantity: Quantity, near: str, sentence_before: str, sentence_after: str
 ) -> tuple[IndicatorEntry | None, float]:
+    """The indicator the quantity most likely belongs to, and how sure: the
+    share of an indicator's name (or one of its other names) found around the
+    number, the clause counting fully, the rest of the sentence before it by
+    half and after it by a quarter. At least one pair must be in the clause;
+    the share must reach a third, unless the indicator is the only one of its
+    dimension (a count needs a third in any case). A name written out whole
+    in the clause wins."""
     near_pairs = _pairs(near)
     before_pairs = _pairs(sentence_before)
     after_pairs = _pairs(sentence_after)
-    best, best_score = None, 0.0
-    for indicator in catalogue.indicators:
-        if indicator.dimension != quantity.dimension:
-            continue
-        if quantity.dimension == "count" and unit_word(indicator.unit) != quantity.unit:
-            continue
-        name_pairs = _pairs(indicator.name)
-        if not name_pairs:
-            continue
-        close = len(name_pairs & near_pairs)
-        if close == 0:
-            continue
-        rest = name_pairs - near_pairs
-        score = (
-            close + 0.5 * len(rest & before_pairs) + 0.25 * len(rest - before_pairs & after_pairs)
-        ) / len(name_pairs)
-        if score > best_score:
-            best, best_score = indicator, score
-    if best_score < 0.34:
-        return None, best_score
-    return best, best_score
+    candidates = [i for i in catalogue.indicators if _fits(i, quantity)]
+    best, best_key = None, (0.0, 0)
+    for indicator in candidates:
+        for name in (indicator.name, *indicator.aliases):
+            name_pairs = _pairs(name)
+            close = len(name_pairs & near_pairs)
+            if not name_pairs or close == 0:
+                continue
+            rest = name_pairs - near_pairs
+            score = (
+                close
+                + 0.5 * len(rest & before_pairs)
+                + 0.25 * len(rest - before_pairs & after_pairs)
+            ) / len(name_pairs)
+            key = (score, close)
+            if key > best_key:
+                best, best_key = indicator, key
+    # A counting word is shared by many things (家: any firm), so a count
+    # needs a third of the name even when one indicator is counted with it.
+    only_one = len(candidates) == 1 and quantity.dimension != "count"
+    if best is None or (best_key[0] < 0.34 and not only_one):
+        return None, best_key[0]
+    return best, best_key[0]
+
+
+def _fits(indicator: IndicatorEntry, quantity: Quantity) -> bool:
+    if indicator.dimension != quantity.dimension:
+        return False
+    # A count only matches an indicator counted with the same word: 项 is not 个.
+    return quantity.dimension != "count" or unit_word(indicator.unit) == quantity.unit
+
+
+_CUE_WORDS = re.compile(
+    r"其中|截至|截止|已经|已|累计|共计|完成|实现|达到|新增|计划|预计|力争|确保|全年|年内|"
+    r"今年|目前|分别|目标|任务|突破|认定|出台|印发|开工|为|共|约|近|超过|再|又|和|及|与"
+)
+
+
+def _names_nothing(catalogue: Catalogue, near: str, sentence_start: int) -> bool:
+    """The quantity's clause names nothing but a division, a date or a cue
+    word (其中东乌旗12.5万亩, 截至5月底已完成1.96万亩): the same measure again."""
+    rest = near
+    for _start, _end, code in catalogue.division_mentions(near, reporting=None):
+        division = catalogue.division(code)
+        for name in division.names if division else ():
+            rest = rest.replace(name, " ")
+    for mention in date_mentions(rest, as_of=date(2000, 1, 1)):
+        rest = rest.replace(mention.written, " ")
+    rest = _CUE_WORDS.sub(" ", rest)
+    return not any(len(segment) > 1 for segment in _SEGMENT.findall(rest))
 
 
 def _kind(quantity: Quantity, near_before: str, sentence_before: str) -> str:
@@ -193,7 +239,8 @@ def read_text(
     carried_date: DateMention | None = None
     for paragraph in re.finditer(r"[^\n]+", normalised):
         carried_date = None
-        last_total: Extracted | None = None
+        # Figures outside a 其中 list, by unit: the totals a part may belong to.
+        wholes: dict[str, Extracted] = {}
         for sentence_match in _SENTENCE.finditer(paragraph.group()):
             start = paragraph.start() + sentence_match.start()
             sentence = _Sentence(start, sentence_match.group().strip())
@@ -214,6 +261,20 @@ def read_text(
                 indicator, score = _indicator(
                     catalogue, quantity, before + after, sentence_before, sentence_after
                 )
+                previous = _previous_in_sentence(found, sentence.start, quantity)
+                in_parts = parts_from >= 0 and quantity.start - start > parts_from
+                total = wholes.get(quantity.unit) if in_parts else None
+                names_nothing = _names_nothing(catalogue, before + after, sentence.start)
+                if total is not None and not names_nothing:
+                    # A part of another kind (其中风电712万千瓦): its own words
+                    # decide, and the total's indicator is not its.
+                    indicator, score = _indicator(catalogue, quantity, before + after, "", "")
+                    if indicator == total.indicator and score <= 0.5:
+                        indicator = None
+                elif indicator is None and previous is not None and names_nothing:
+                    # The same measure again, for a part, a division or a later
+                    # date: it keeps the indicator of the figure before it.
+                    indicator, score = previous.indicator, previous.indicator_score
                 division_code = respectively.get(index)
                 if division_code is None:
                     mark = _nearest_before(division_marks, quantity.start, start)
@@ -232,17 +293,27 @@ def read_text(
                     period=mention.period if mention else "",
                     index=len(found),
                 )
-                in_parts = parts_from >= 0 and quantity.start - start > parts_from
-                if in_parts and last_total is not None and last_total.unit == quantity.unit:
-                    extracted.part_of = last_total.index
+                if total is not None:
+                    extracted.part_of = total.index
                 elif not in_parts:
-                    last_total = extracted
+                    wholes[quantity.unit] = extracted
                 found.append(extracted)
             sentence_dates = [m for m in dates if start <= m.start < start + len(sentence.text)]
             if sentence_dates:
                 carried_date = sentence_dates[-1]
     _check_parts(found)
     return found
+
+
+def _previous_in_sentence(
+    found: list[Extracted], sentence_start: int, quantity: Quantity
+) -> Extracted | None:
+    for extracted in reversed(found):
+        if extracted.quantity.start < sentence_start:
+            return None
+        if extracted.unit == quantity.unit:
+            return extracted
+    return None
 
 
 def _shift(quantity: Quantity, offset: int) -> Quantity:

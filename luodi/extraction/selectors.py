@@ -16,7 +16,7 @@ def catalogue_for(division: Division) -> Catalogue:
     (a report may name any of them, and the region above)."""
     province_path = "/" + division.path.strip("/").split("/")[0] + "/"
     indicators = [
-        indicator_entry(code=i.code, name=i.name, unit=i.unit.symbol, pk=i.pk)
+        indicator_entry(code=i.code, name=i.name, unit=i.unit.symbol, aliases=i.aliases, pk=i.pk)
         for i in Indicator.objects.select_related("unit").order_by("pk")
     ]
     divisions = [

@@ -203,6 +203,7 @@ class IndicatorAdmin(CampaignScopedAdmin):
         "over_time",
         "higher_is_better",
         "description",
+        "aliases",
     ]
     list_select_related = ["unit", "programme", "workstream"]
 

@@ -180,6 +180,12 @@ class Indicator(TimeStampedModel):
     )
     higher_is_better = models.BooleanField(_("higher is better"), default=True)
     description = models.TextField(_("description"), blank=True)
+    aliases = models.CharField(
+        _("other names"),
+        max_length=300,
+        blank=True,
+        help_text=_("What reports call it besides its name, separated by 、 or commas: 防沙治沙、治沙."),
+    )
 
     history = HistoricalRecords()
 

@@ -141,6 +141,7 @@ def indicator_save(
     over_time: str = OverTime.CUMULATIVE,
     higher_is_better: bool = True,
     description: str = "",
+    aliases: str = "",
     acting_user: Any,
 ) -> tuple[Indicator, dict]:
     return record_save(
@@ -155,6 +156,7 @@ def indicator_save(
             "over_time": over_time,
             "higher_is_better": higher_is_better,
             "description": description,
+            "aliases": aliases,
         },
         acting_user=acting_user,
         action_prefix="plan.indicator",
