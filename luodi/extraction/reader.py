@@ -96,7 +96,7 @@ _SEGMENT = re.compile(r"[\u4e00-\u9fff]+")
 def _pairs(text: str) -> set[str]:
     """The pairs of neighbouring Chinese characters in `text`, within words
     (not across punctuation or a generic word like 完成)."""
-    pairs = set()
+    pairs: set[str] = set()
     for segment in _SEGMENT.findall(_GENERIC.sub(" ", text)):
         pairs.update(a + b for a, b in zip(segment, segment[1:], strict=False))
     return pairs

@@ -184,7 +184,7 @@ class Indicator(TimeStampedModel):
         _("other names"),
         max_length=300,
         blank=True,
-        help_text=_("What reports call it besides its name, separated by 、 or commas: 防沙治沙、治沙."),
+        help_text=_("What reports call it besides its name, separated by 、: 防沙治沙、治沙."),
     )
 
     history = HistoricalRecords()
