@@ -13,11 +13,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalindicator',
             name='aliases',
-            field=models.CharField(blank=True, help_text='What reports call it besides its name, separated by 、 or commas: 防沙治沙、治沙.', max_length=300, verbose_name='other names'),
+            field=models.CharField(blank=True, help_text='What reports call it besides its name, separated by 、: 防沙治沙、治沙.', max_length=300, verbose_name='other names'),
         ),
         migrations.AddField(
             model_name='indicator',
             name='aliases',
-            field=models.CharField(blank=True, help_text='What reports call it besides its name, separated by 、 or commas: 防沙治沙、治沙.', max_length=300, verbose_name='other names'),
+            field=models.CharField(blank=True, help_text='What reports call it besides its name, separated by 、: 防沙治沙、治沙.', max_length=300, verbose_name='other names'),
         ),
     ]
