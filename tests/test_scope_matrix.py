@@ -90,6 +90,13 @@ PAGES = {
     "reporting:report": "logged in; 404 outside the user's subtree",
     "reporting:template": "logged in; 404 outside the user's subtree",
     "tokens:list": "logged in; the user's own tokens only",
+    "extraction:list": "logged in; the readings of the user's subtree; reads for divisions "
+    "the user reports for",
+    "extraction:reading": "logged in; 404 outside the user's subtree",
+    "extraction:accept": "logged in (POST); 404 outside the user's subtree; then the figure's "
+    "or the target's own rule (value_save, can_edit)",
+    "extraction:reject": "logged in (POST); 404 outside the user's subtree; reporters of the "
+    "reading's division",
     "tokens:revoke": "logged in (POST); 404 for another user's token",
     # The API: a token or the pages' log-in (401 without); lists hold the user's
     # subtree, a record outside it is 404 (test_the_api_reaches_only_the_users_subtree).
@@ -135,6 +142,9 @@ PAGE_ARGS = {
     "reporting:report": ["152222", "2024-01"],
     "reporting:template": ["152222", "2024-01"],
     "tokens:revoke": [1],
+    "extraction:reading": [1],
+    "extraction:accept": [1],
+    "extraction:reject": [1],
     "api:division": ["152222"],
     "api:programme": ["im-p"],
     "api:indicator": ["sand"],
@@ -439,7 +449,7 @@ def test_every_page_but_log_in_and_the_public_ones_needs_a_user(client, db):
 
     assert {name: r.status_code for name, r in answers.items()} == {name: 302 for name in answers}
     assert all(r["Location"].startswith(reverse("login")) for r in answers.values())
-    assert len(answers) == 24
+    assert len(answers) == 28
     # The API answers 401 rather than redirecting; its description is public.
     assert api == {
         name: 200 if name.startswith("api:openapi") else 404 if name == "api:api-root" else 401

@@ -42,9 +42,10 @@ class DateMention:
 def _year(match: re.Match, as_of: date, month: int | None = None) -> int:
     if match.groupdict().get("year"):
         return int(match.group("year"))
-    # A month later than the report's, with no year, is last year's (a report of
-    # 10 January speaks of 12月25日 of the year before).
-    if month is not None and month > as_of.month + 1:
+    # A month more than half a year after the report's, with no year, is last
+    # year's (a report of 10 January speaks of 12月25日 of the year before); a
+    # nearer one is this year's (a plan for 8月底 in a June report).
+    if month is not None and month - as_of.month > 6:
         return as_of.year - 1
     return as_of.year
 
