@@ -107,7 +107,10 @@ def test_a_month_long_after_the_report_date_is_last_years():
 
 
 def test_parts_are_added_up_against_their_whole():
-    text = "截至5月底，全市完成防沙治沙27.72万亩，其中人工造林12.74万亩、人工种草8.3万亩、封沙育林6.68万亩。"
+    text = (
+        "截至5月底，全市完成防沙治沙27.72万亩，"
+        "其中人工造林12.74万亩、人工种草8.3万亩、封沙育林6.68万亩。"
+    )
 
     whole, *parts = read_text(text, catalogue=CATALOGUE, as_of=date(2024, 6, 3), reporting="150600")
 
