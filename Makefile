@@ -9,7 +9,7 @@ PORT ?= 8000
 MAP_PROVINCES ?= 150000
 ASSETS := assets/.built
 
-.PHONY: setup messages demo serve test lint format browser bench clean openapi oc4ids-schema
+.PHONY: setup messages demo serve test lint format browser bench clean openapi oc4ids-schema eval-extract
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -112,6 +112,10 @@ clean:
 # front-end files.
 bench: $(STAMP) messages
 	$(BIN)/python bench/run.py --size small
+
+# Precision and recall of the report reader on its evaluation set; fails below its goals.
+eval-extract: $(STAMP)
+	DATABASE_URL= $(BIN)/luodi eval_extract
 
 # The committed API description; a test fails when it differs from the code's.
 openapi: $(STAMP)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from luodi.core.commands import as_of_option
 from luodi.divisions.models import Division
+from luodi.extraction.choices import Kind
 from luodi.extraction.documents import report_text
 from luodi.extraction.reader import Extracted, read_text
 from luodi.extraction.selectors import catalogue_for
@@ -123,6 +124,7 @@ class Command(BaseCommand):
         division = f"{item['division_name']} {item['division']}" if item["division"] else "—"
         return (
             f"{item['number']:>3}. {value} {item['unit']} ({item['written']})"
-            f"{' ≈' if item['approximate'] else ''} · {extracted.kind} · {indicator} · {division}"
+            f"{' ≈' if item['approximate'] else ''} · {Kind(extracted.kind).label} · {indicator}"
+            f" · {division}"
             f" · {item['as_of'] or '—'}" + (f" · {'; '.join(parts)}" if parts else "")
         )
