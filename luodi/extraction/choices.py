@@ -1,12 +1,13 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Kind(models.TextChoices):
-    TARGET = "target", _("Target")
-    COMPLETED = "completed", _("Completed")
-    PLAN = "plan", _("Plan")
-    COUNT = "count", _("Count of items")
+    TARGET = "target", pgettext_lazy("figure kind", "Target")
+    COMPLETED = "completed", pgettext_lazy("figure kind", "Completed")
+    PLAN = "plan", pgettext_lazy("figure kind", "Plan")
+    COUNT = "count", pgettext_lazy("figure kind", "Count of items")
 
 
 class ProposalStatus(models.TextChoices):
