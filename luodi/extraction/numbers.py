@@ -15,7 +15,13 @@ from .units import MAGNITUDES, UnitWord, unit_at
 _ARABIC = re.compile(r"\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 _CHINESE = re.compile(r"[零〇一二两三四五六七八九十百千万亿点]+")
 _CHINESE_DIGITS = set("零〇一二两三四五六七八九")
-_START = re.compile(r"百分之|\d|[零〇一二两三四五六七八九十]")
+# Two of these side by side are a guess (一两个, 三五家); 零 joins digits (一百零六).
+_GUESSED = _CHINESE_DIGITS - {"零", "〇"}
+_START = re.compile(r"百分之|\d|[零〇一二两三四五六七八九十]|(?<=[近逾上])[百千]")
+# Written before the number: 约3万亩, 近百台.
+_ABOUT_BEFORE = set("约近逾上")
+# 3个工作日, 6个月: a duration counted with 个, not a count of things.
+_DURATION_AFTER = re.compile(r"工作日|月|小时|星期|周|年")
 # Between the two ends of a range: 3万至5万亩, 20%—30%, 10-15亿元.
 _RANGE = re.compile(r"[至到~～—–\-－]{1,2}")
 # Written after the number: 1200多名, 700余个, 3万多亩.
@@ -58,11 +64,15 @@ def _chinese_value(numeral: str) -> Decimal | None:
         return None  # 千家万户, 万亩: a magnitude alone is not a number
     if numeral == "一":
         return None  # 一个, 一批: an article, not a count
-    if any(
-        a in _CHINESE_DIGITS and b in _CHINESE_DIGITS
-        for a, b in zip(numeral, numeral[1:], strict=False)
-    ):
-        return None  # 一两个, 三五家: a guess, not a figure; 二〇二四: a year
+    if len(numeral) > 1 and set(numeral) <= _CHINESE_DIGITS:
+        return None  # 二〇二四: a year or a code, not a quantity
+    pairs = zip(numeral, numeral[1:], strict=False)
+    if any(a in _GUESSED and b in _GUESSED for a, b in pairs):
+        return None  # 一两个, 三五家: a guess, not a figure
+    if "点" in numeral and numeral[-1] in "万亿":
+        # 一点二万: cn2an reads the decimal, luodi the magnitude after it.
+        whole = _chinese_value(numeral[:-1])
+        return None if whole is None else whole * MAGNITUDES[numeral[-1]]
     try:
         number = cn2an.cn2an(numeral, "normal")
     except (ValueError, KeyError, IndexError):
@@ -101,6 +111,9 @@ def _arabic_numbers(text: str, start: int) -> list[_Number]:
 def _chinese_numbers(text: str, start: int) -> list[_Number]:
     """Readings of a Chinese numeral at `start`, longest first: in 一千三百二十万千瓦
     the numeral may end before 千瓦."""
+    if text[start] in "百千" and start > 0 and text[start - 1] in "近逾上":
+        # 近百台, 上千人: about a hundred, a thousand
+        return [_Number(MAGNITUDES[text[start]], Decimal(1), start + 1)]
     match = _CHINESE.match(text, start)
     if match is None:
         return []
@@ -131,6 +144,8 @@ def _unit_after(text: str, position: int) -> tuple[UnitWord, int, bool] | None:
     if unit is None:
         return None
     end = position + len(unit.word)
+    if unit.word == "个" and _DURATION_AFTER.match(text, end):
+        return None
     if text.startswith("左右", end):
         approximate, end = True, end + 2
     return unit, end, approximate
@@ -157,6 +172,7 @@ def _single_at(text: str, start: int) -> tuple[Quantity, _Number] | None:
         if found is None:
             continue
         unit, end, approximate = found
+        approximate = approximate or (start > 0 and text[start - 1] in _ABOUT_BEFORE)
         quantity = Quantity(
             start=start,
             end=end,

@@ -186,22 +186,43 @@ def _names_nothing(catalogue: Catalogue, near: str, sentence_start: int) -> bool
     return not any(len(segment) > 1 for segment in _SEGMENT.findall(rest))
 
 
+_STOCK = re.compile(r"清单|共列|其余|另有|现有|总数|名单|库中|有")
+
+
 def _kind(quantity: Quantity, near_before: str, sentence_before: str) -> str:
-    """The nearest cue before the number in its sentence decides (已 → completed,
-    预计 → plan, 力争 → target); failing one, a verb of doing in its clause
-    (完成, 开工) makes it a completed value, and a bare count a count."""
+    """In the number's own clause, 已 or 累计 make it a completed value, then
+    预计 or 拟 a plan, then 力争 or 任务 a target; failing those, the nearest
+    such cue earlier in the sentence (back to a ；) decides. A figure with no
+    cue is a completed value, unless it counts what a list or stock holds
+    (清单中86项, 其余32个, 另有23家)."""
+    for pattern, kind in ((_DONE, COMPLETED), (_PLANNED, PLAN), (_AIMED, TARGET)):
+        if pattern.search(near_before):
+            return kind
+    clause_start = max(sentence_before.rfind("；"), sentence_before.rfind(";"))
+    earlier = sentence_before[clause_start + 1 :]
     cues = [
         (match.end(), kind)
         for pattern, kind in ((_DONE, COMPLETED), (_PLANNED, PLAN), (_AIMED, TARGET))
-        for match in pattern.finditer(sentence_before)
+        for match in pattern.finditer(earlier)
     ]
     if cues:
         return max(cues)[1]
     if _DID.search(near_before):
         return COMPLETED
-    if quantity.dimension == "count":
+    if quantity.dimension == "count" and _STOCK.search(near_before):
         return COUNT
     return COMPLETED
+
+
+def _described(found: list[Extracted], sentence_start: int) -> Extracted | None:
+    """The figure a share or a growth rate describes: the last one before it
+    in its sentence that is not itself a share."""
+    for extracted in reversed(found):
+        if extracted.quantity.start < sentence_start:
+            return None
+        if extracted.quantity.dimension not in ("percent", "point"):
+            return extracted
+    return None
 
 
 def _subject(near_before: str, near_after: str, quantity: Quantity) -> str:
@@ -293,8 +314,13 @@ def read_text(
                     period=mention.period if mention else "",
                     index=len(found),
                 )
+                described = _described(found, sentence.start)
+                if quantity.dimension in ("percent", "point") and described is not None:
+                    # 完成年度任务的61.6%, 同比增长20%: of the figure before it.
+                    extracted.kind, extracted.period = described.kind, described.period
                 if total is not None:
                     extracted.part_of = total.index
+                    extracted.kind = total.kind
                 elif not in_parts:
                     wholes[quantity.unit] = extracted
                 found.append(extracted)

@@ -44,6 +44,11 @@ SEED_ARTICLE = Path(
         ("装机150兆瓦", "150兆瓦", "150000", "千瓦", None, False),
         ("提高0.2个百分点", "0.2个百分点", "0.2", "个百分点", None, False),
         ("打造两个完整社区", "两个", "2", "个", None, False),
+        ("已完成一点二万亩", "一点二万亩", "12000", "亩", None, False),
+        ("总投资一百零六亿元", "一百零六亿元", "10600000000", "元", None, False),
+        ("机械近百台", "百台", "100", "台", None, True),
+        ("约3万亩", "3万亩", "30000", "亩", None, True),
+        ("宣传活动1,500余场次", "1,500余场次", "1500", "场次", None, True),
     ],
 )
 def test_a_quantity_is_read_in_base_units(text, written, value, unit, upper, approximate):
@@ -65,6 +70,8 @@ def test_a_quantity_is_read_in_base_units(text, written, value, unit, upper, app
         "尽快在一两个点上取得突破",  # a guess, not a figure
         "走进千家万户",  # a magnitude alone is not a number
         "一批标志性工程",  # an article
+        "二〇二四年",  # a year in Chinese numerals
+        "时限压缩至3个工作日",  # a duration counted with 个
     ],
 )
 def test_what_is_not_a_figure_is_not_read_as_one(text):
