@@ -64,6 +64,12 @@ def can_edit(user, division: Division) -> bool:
     return any(division.is_within(root) for root in _roots(user, editing=True))
 
 
+def can_set_target(user, division: Division) -> bool:
+    """A division's target is set by the office above it; the top division's
+    by its own editors."""
+    return can_edit(user, division.parent or division)
+
+
 def can_edit_any(user) -> bool:
     return sees_everything(user) or bool(user.is_authenticated and _roots(user, editing=True))
 

@@ -24,7 +24,8 @@ def _docx_text(content: bytes, name: str) -> str:
     lines = [paragraph.text for paragraph in document.paragraphs]
     for table in document.tables:
         for row in table.rows:
-            lines.append("，".join(cell.text.strip() for cell in row.cells))
+            # Cells apart by a tab, not a comma: a row is one clause to the reader.
+            lines.append("\t".join(cell.text.strip() for cell in row.cells))
     return "\n".join(lines)
 
 

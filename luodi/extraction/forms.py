@@ -12,7 +12,12 @@ from .documents import report_text, size_checked
 
 
 class DateInput(forms.DateInput):
+    """A browser's date picker holds ISO dates, whatever the page's language."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class ReadingForm(forms.Form):
@@ -27,6 +32,8 @@ class ReadingForm(forms.Form):
     file = forms.FileField(
         label=_("or upload a .txt or .docx file"),
         required=False,
+        # An empty file is refused with its name, by report_text.
+        allow_empty_file=True,
         widget=forms.ClearableFileInput(attrs={"accept": ".txt,.docx"}),
     )
 

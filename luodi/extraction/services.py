@@ -7,14 +7,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from luodi.core.services import audit_record, record_save
 from luodi.divisions.models import Division
-from luodi.divisions.permissions import can_edit, can_report
+from luodi.divisions.permissions import can_report, can_set_target
 from luodi.plan.models import Indicator, Target
 from luodi.plan.services import target_save
 from luodi.plan.units import tidy, to_base
@@ -158,6 +159,12 @@ def quantity_in(written: str, *, indicator: Indicator) -> Decimal:
 
 
 def _provenance(proposal: Proposal) -> str:
+    """Kept in the installation's language, whoever accepted it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _provenance_text(proposal)
+
+
+def _provenance_text(proposal: Proposal) -> str:
     return (
         _("From “%(title)s” (%(date)s): %(sentence)s")
         % {
@@ -199,13 +206,14 @@ def _figure_write(
         raise ValidationError(
             _(
                 "%(division)s already has a figure for “%(indicator)s” in %(period)s "
-                "(%(value)s); change it in the report itself."
+                "(%(value)s %(unit)s); change it in the report itself."
             )
             % {
                 "division": division.name,
                 "indicator": indicator.name,
                 "period": period.code,
                 "value": tidy(current.value / indicator.unit.factor),
+                "unit": indicator.unit.symbol,
             }
         )
     return value_save(
@@ -227,7 +235,7 @@ def _target_write(
     year: int,
     acting_user: Any,
 ) -> Target:
-    if not can_edit(acting_user, division):
+    if not can_set_target(acting_user, division):
         raise PermissionDenied
     current = Target.objects.filter(indicator=indicator, division=division, year=year).first()
     if current is not None:

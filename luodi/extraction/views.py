@@ -78,15 +78,22 @@ def reading_detail(request, pk: int):
     reading = get_object_or_404(readings_seen(request.user), pk=pk)
     divisions = _province_divisions(reading)
     proposals = list(proposals_of(reading))
+    # Every form offers the same indicators and divisions: read them once.
+    choices: dict[str, list] = {}
     rows = []
     for proposal in proposals:
         parts = [p for p in proposals if p.part_of_id == proposal.pk]
+        form = None
+        if proposal.status == ProposalStatus.PENDING:
+            form = _accept_form(proposal, divisions)
+            for name in ("indicator", "division"):
+                if name not in choices:
+                    choices[name] = list(form.fields[name].choices)
+                form.fields[name].choices = choices[name]
         rows.append(
             {
                 "proposal": proposal,
-                "form": _accept_form(proposal, divisions)
-                if proposal.status == ProposalStatus.PENDING
-                else None,
+                "form": form,
                 "parts": parts,
                 "parts_total": sum((p.value for p in parts), 0) if parts else None,
             }
@@ -158,9 +165,14 @@ def accept(request, pk: int):
 def reject(request, pk: int):
     proposal = _proposal_seen(request, pk)
     form = RejectForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    if not form.is_valid():
+        problems = " ".join(" ".join(errors) for errors in form.errors.values())
+        messages.error(request, f"{proposal.written}: {problems}")
+        return _back(proposal)
     try:
-        proposal_reject(proposal=proposal, reason=reason, acting_user=request.user)
+        proposal_reject(
+            proposal=proposal, reason=form.cleaned_data["reason"], acting_user=request.user
+        )
     except ValidationError as error:
         messages.error(request, f"{proposal.written}: {_error_text(error)}")
     except PermissionDenied:
@@ -168,4 +180,6 @@ def reject(request, pk: int):
             request,
             f"{proposal.written}: " + _("you may not write figures or targets for that division."),
         )
+    else:
+        messages.success(request, f"{proposal.written}: " + _("rejected."))
     return _back(proposal)

@@ -4,7 +4,13 @@ from django.utils.translation import gettext
 
 from luodi.core.admin import DivisionScopedAdmin, ServiceAdmin
 from luodi.divisions.models import Division
-from luodi.divisions.permissions import can_edit, can_edit_any, home_divisions, sees_everything
+from luodi.divisions.permissions import (
+    can_edit,
+    can_edit_any,
+    can_set_target,
+    home_divisions,
+    sees_everything,
+)
 
 from .models import Campaign, Indicator, Programme, StrategicTask, Target, Unit, Workstream
 from .selectors import campaigns_for
@@ -222,14 +228,11 @@ class TargetAdmin(PlanChoicesMixin, DivisionScopedAdmin):
     fields = ["indicator", "division", "year", "value", "change_percent", "note", "trajectory"]
     list_select_related = ["indicator__unit", "division"]
 
-    def _assigner(self, division: Division) -> Division:
-        return division.parent or division
-
     def may_edit(self, request, obj) -> bool:
-        return can_edit(request.user, self._assigner(obj.division))
+        return can_set_target(request.user, obj.division)
 
     def scope_error(self, request, cleaned_data):
         division = cleaned_data.get("division")
-        if division is None or can_edit(request.user, self._assigner(division)):
+        if division is None or can_set_target(request.user, division):
             return None
         return gettext("A division's target is set by the office above it.")
