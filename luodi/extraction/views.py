@@ -138,26 +138,12 @@ def accept(request, pk: int):
         messages.error(request, f"{proposal.written}: " + " ".join(problems))
         return _back(proposal)
     data = form.cleaned_data
-    try:
-        proposal_accept(
-            proposal=proposal,
-            quantity=data["quantity"],
-            indicator=data["indicator"],
-            division=data["division"],
-            day=data["day"],
-            write_as=data["write_as"],
-            acting_user=request.user,
-        )
-    except ValidationError as error:
-        messages.error(request, f"{proposal.written}: {_error_text(error)}")
-    except PermissionDenied:
-        messages.error(
-            request,
-            f"{proposal.written}: " + _("you may not write figures or targets for that division."),
-        )
-    else:
-        messages.success(request, f"{proposal.written}: " + _("accepted and written."))
-    return _back(proposal)
+    return _decided(
+        request,
+        proposal,
+        lambda: proposal_accept(proposal=proposal, acting_user=request.user, **data),
+        _("accepted and written."),
+    )
 
 
 @login_required
@@ -169,10 +155,19 @@ def reject(request, pk: int):
         problems = " ".join(" ".join(errors) for errors in form.errors.values())
         messages.error(request, f"{proposal.written}: {problems}")
         return _back(proposal)
+    reason = form.cleaned_data["reason"]
+    return _decided(
+        request,
+        proposal,
+        lambda: proposal_reject(proposal=proposal, reason=reason, acting_user=request.user),
+        _("rejected."),
+    )
+
+
+def _decided(request, proposal: Proposal, decide, done: str):
+    """Carry out a decision and say how it went, beside the proposal."""
     try:
-        proposal_reject(
-            proposal=proposal, reason=form.cleaned_data["reason"], acting_user=request.user
-        )
+        decide()
     except ValidationError as error:
         messages.error(request, f"{proposal.written}: {_error_text(error)}")
     except PermissionDenied:
@@ -181,5 +176,5 @@ def reject(request, pk: int):
             f"{proposal.written}: " + _("you may not write figures or targets for that division."),
         )
     else:
-        messages.success(request, f"{proposal.written}: " + _("rejected."))
+        messages.success(request, f"{proposal.written}: {done}")
     return _back(proposal)
