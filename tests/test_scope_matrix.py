@@ -93,8 +93,9 @@ PAGES = {
     "extraction:list": "logged in; the readings of the user's subtree; reads for divisions "
     "the user reports for",
     "extraction:reading": "logged in; 404 outside the user's subtree",
-    "extraction:accept": "logged in (POST); 404 outside the user's subtree; then the figure's "
-    "or the target's own rule (value_save, can_edit)",
+    "extraction:accept": "logged in (POST); 404 outside the user's subtree; reporters of the "
+    "reading's division, the user's campaigns' indicators, then the figure's or the target's "
+    "own rule (value_save, can_set_target)",
     "extraction:reject": "logged in (POST); 404 outside the user's subtree; reporters of the "
     "reading's division",
     "tokens:revoke": "logged in (POST); 404 for another user's token",

@@ -64,19 +64,28 @@ class Catalogue:
         when the report is not a district's)."""
         found = [(m.start(), m.end(), self._by_name[m.group()]) for m in self._names.finditer(text)]
         own = self._by_code.get(reporting or "")
-        for match in re.finditer(r"[全我本](区|盟|市|旗|县|省)|自治区", text):
+        for match in re.finditer(r"[全我本](区|盟|市|旗|县|省)(?!域)|自治区", text):
             code = self._own_word(match.group(), own)
             if code and not any(s <= match.start() < e for s, e, _c in found):
                 found.append((match.start(), match.end(), code))
         return sorted(found)
 
     def _own_word(self, word: str, own: DivisionEntry | None) -> str | None:
+        """全盟 in a league's report is the league, in a banner's report the
+        league above it; 全区 is a district's own, else the region."""
         suffix = word[-1]
-        if own is not None and own.name.endswith(suffix) and own.level != "province":
-            return own.code
+        for division in self._own_and_above(own):
+            if division.name.endswith(suffix) and division.level != "province":
+                return division.code
         if suffix in ("区", "省"):
             return self.region_code
         return own.code if own is not None else None
+
+    def _own_and_above(self, own: DivisionEntry | None) -> list[DivisionEntry]:
+        if own is None:
+            return []
+        codes = [own.code, own.code[:4] + "00", own.code[:2] + "0000"]
+        return [d for d in map(self._by_code.get, dict.fromkeys(codes)) if d is not None]
 
 
 def indicator_entry(

@@ -19,3 +19,9 @@ class ProposalStatus(models.TextChoices):
 class WriteAs(models.TextChoices):
     FIGURE = "figure", _("A draft figure in the division's report")
     TARGET = "target", _("The division's target for the year")
+
+    @classmethod
+    def for_kind(cls, kind: str) -> "WriteAs":
+        """What a proposal of this kind is written as unless the clerk says
+        otherwise: targets and plans as a target, the rest as a figure."""
+        return cls.TARGET if kind in (Kind.TARGET, Kind.PLAN) else cls.FIGURE

@@ -23,12 +23,15 @@ _PATTERNS = [
     ("month", re.compile(_YEAR + r"(?P<month>1[0-2]|0?[1-9])月(?:份)?(?![0-9])")),
     ("year_end", re.compile(r"(?P<year>(?:19|20)\d\d)年(?:底|末)")),
     ("year", re.compile(r"(?P<year>(?:19|20)\d\d)年(?:度)?")),
+    ("this_year_end", re.compile(r"年底|年末")),
     ("this_year", re.compile(r"今年|本年度?|全年|年内|年度")),
     ("next_year", re.compile(r"明年")),
     ("last_year", re.compile(r"去年(?!同期)")),
     ("now", re.compile(r"截至目前|截止目前|目前|近日|日前|当前|现已|本周|近期")),
 ]
 _STARTS = set("0123456789一二三四上下第前今本全年明去截目近日当现")
+# 10月底前: a deadline, so this year's, however far from the report's month.
+_DEADLINE = "前"
 
 
 @dataclass(frozen=True)
@@ -72,11 +75,18 @@ def _resolve(kind: str, match: re.Match, as_of: date) -> str | None:
         return match.group("year")
     if kind == "this_year":
         return str(as_of.year)
+    if kind == "this_year_end":
+        return date(as_of.year, 12, 31).isoformat()
     if kind == "next_year":
         return str(as_of.year + 1)
     if kind == "last_year":
         return str(as_of.year - 1)
     return as_of.isoformat()  # now
+
+
+def _forward(as_of: date) -> date:
+    """A report date from which no month of its year reads as last year's."""
+    return date(as_of.year, 12, 31)
 
 
 def date_mentions(text: str, *, as_of: date) -> list[DateMention]:
@@ -91,7 +101,8 @@ def date_mentions(text: str, *, as_of: date) -> list[DateMention]:
         for kind, pattern in _PATTERNS:
             match = pattern.match(text, position)
             if match is not None and match.end() > position:
-                period = _resolve(kind, match, as_of)
+                ahead = text.startswith(_DEADLINE, match.end())
+                period = _resolve(kind, match, as_of if not ahead else _forward(as_of))
                 if period is not None:
                     found.append(DateMention(position, match.end(), match.group(), period))
                 position = match.end()

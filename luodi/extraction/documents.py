@@ -9,15 +9,28 @@ from pathlib import PurePath
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from docx import Document
+from lxml import etree
 
 MAX_REPORT_BYTES = 5 * 1024 * 1024
 MAX_TEXT_CHARACTERS = 200_000
 
 
+# What a .docx may unpack to: a report's text and a few pictures, not a
+# file made to fill the memory when unpacked.
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+
+
 def _docx_text(content: bytes, name: str) -> str:
     try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise ValidationError(
+                _("“%(name)s” unpacks to %(size)s bytes; luodi reads at most %(limit)s.")
+                % {"name": name, "size": unpacked, "limit": MAX_UNPACKED_BYTES}
+            )
         document = Document(io.BytesIO(content))
-    except (zipfile.BadZipFile, KeyError, ValueError) as error:
+    except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as error:
         raise ValidationError(
             _("“%(name)s” is not a Word .docx file that can be read.") % {"name": name}
         ) from error

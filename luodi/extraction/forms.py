@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from luodi.divisions.models import Division
 from luodi.divisions.permissions import reportable_divisions
 from luodi.plan.models import Indicator
+from luodi.plan.selectors import indicators_seen
 
 from .choices import WriteAs
 from .documents import report_text, size_checked
@@ -64,7 +65,7 @@ class AcceptForm(forms.Form):
     )
     indicator = forms.ModelChoiceField(
         label=_("Indicator"),
-        queryset=Indicator.objects.select_related("unit").order_by("programme__order", "pk"),
+        queryset=Indicator.objects.none(),
         to_field_name="code",
     )
     division = forms.ModelChoiceField(
@@ -73,8 +74,9 @@ class AcceptForm(forms.Form):
     day = forms.DateField(label=_("As of"), widget=DateInput)
     write_as = forms.ChoiceField(label=_("Write as"), choices=WriteAs.choices)
 
-    def __init__(self, *args, divisions, **kwargs):
+    def __init__(self, *args, user, divisions, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = indicators_seen(user).order_by("programme__order", "pk")
         self.fields["division"].queryset = divisions
 
 

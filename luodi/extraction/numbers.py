@@ -5,7 +5,7 @@ Chinese numerals are read by cn2an; the grammar around them (magnitudes,
 units, ranges, approximations) is luodi's own and is documented in `units`."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 import cn2an
@@ -21,7 +21,12 @@ _START = re.compile(r"百分之|\d|[零〇一二两三四五六七八九十]|(?<
 # Written before the number: 约3万亩, 近百台.
 _ABOUT_BEFORE = set("约近逾上")
 # 3个工作日, 6个月: a duration counted with 个, not a count of things.
-_DURATION_AFTER = re.compile(r"工作日|月|小时|星期|周|年")
+_DURATION_AFTER = re.compile(r"工作日|月|小时|星期|周|年|季度")
+# A value this large (10¹⁸ in the base unit) is a code or an identifier, and
+# more than a figure can hold (24 digits, 6 of them decimals).
+LARGEST_VALUE = Decimal(10) ** 18
+# A minus sign before a number that follows no digit: 增长-3.5%.
+_MINUS = set("-－−")
 # Between the two ends of a range: 3万至5万亩, 20%—30%, 10-15亿元.
 _RANGE = re.compile(r"[至到~～—–\-－]{1,2}")
 # Written after the number: 1200多名, 700余个, 3万多亩.
@@ -50,6 +55,7 @@ class _Number:
     value: Decimal
     magnitude: Decimal
     end: int
+    approximate: bool = False
 
 
 def plain(value: Decimal) -> Decimal:
@@ -128,9 +134,22 @@ def _chinese_numbers(text: str, start: int) -> list[_Number]:
 
 
 def _numbers(text: str, start: int) -> list[_Number]:
-    if text[start].isdigit():
-        return _arabic_numbers(text, start)
-    return _chinese_numbers(text, start)
+    if start >= len(text):
+        return []
+    readings = (
+        _arabic_numbers(text, start) if text[start].isdigit() else _chinese_numbers(text, start)
+    )
+    return [_about_magnitude(text, number) for number in readings]
+
+
+def _about_magnitude(text: str, number: _Number) -> _Number:
+    """2000多万元, 30余万亩, 三十多万亩: 多 or 余 between a number and its magnitude."""
+    if number.magnitude != 1 or not text.startswith(("多", "余"), number.end):
+        return number
+    factor, end = _magnitude_at(text, number.end + 1)
+    if end == number.end + 1:
+        return number
+    return _Number(number.value * factor, factor, end, approximate=True)
 
 
 def _unit_after(text: str, position: int) -> tuple[UnitWord, int, bool] | None:
@@ -172,7 +191,9 @@ def _single_at(text: str, start: int) -> tuple[Quantity, _Number] | None:
         if found is None:
             continue
         unit, end, approximate = found
-        approximate = approximate or (start > 0 and text[start - 1] in _ABOUT_BEFORE)
+        approximate = (
+            approximate or number.approximate or (start > 0 and text[start - 1] in _ABOUT_BEFORE)
+        )
         quantity = Quantity(
             start=start,
             end=end,
@@ -249,5 +270,15 @@ def quantities(text: str) -> list[Quantity]:
             skip = _ARABIC.match(text, start) or _CHINESE.match(text, start)
             position = skip.end() if skip else start + 1
             continue
-        found.append(quantity)
         position = quantity.end
+        if abs(quantity.value) >= LARGEST_VALUE:
+            continue
+        if start > 0 and text[start - 1] in _MINUS and (start < 2 or not text[start - 2].isdigit()):
+            quantity = replace(
+                quantity,
+                start=start - 1,
+                written=text[start - 1 : quantity.end],
+                value=-quantity.value,
+                upper=None if quantity.upper is None else -quantity.upper,
+            )
+        found.append(quantity)

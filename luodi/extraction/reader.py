@@ -17,6 +17,7 @@ For each quantity (`numbers`) the reader proposes
 Nothing here reads or writes the database; see `catalogue`."""
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -39,6 +40,8 @@ _DID = re.compile(
     r"完成|实现|建成|达到|新增|开工|出台|改造|治理|办理|开行|筹集|落实|投入|增长|下降"
 )
 _PARTS = "其中"
+# Characters either side of a figure that are read for its indicator and kind.
+_WINDOW = 120
 _RESPECTIVELY = "分别"
 
 
@@ -70,6 +73,7 @@ class Extracted:
     part_of: int | None = None
     parts_check: PartsCheck | None = None
     index: int = 0
+    sentence_offset: int = 0  # where the quantity starts in its sentence
 
     @property
     def value(self) -> Decimal:
@@ -107,8 +111,8 @@ def _near(sentence: _Sentence, quantity: Quantity, index: int) -> tuple[str, str
     quantity or a break) and after it (to the next quantity or a break)."""
     text, offset = sentence.text, sentence.start
     begin = quantity.start - offset
-    lower = sentence.quantities[index - 1].end - offset if index else 0
-    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text, 0, begin)]
+    lower = max(sentence.quantities[index - 1].end - offset if index else 0, begin - _WINDOW)
+    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text, lower, begin)]
     before = text[max([lower, *breaks]) : begin]
     end = quantity.end - offset
     upper = (
@@ -195,6 +199,8 @@ def _kind(quantity: Quantity, near_before: str, sentence_before: str) -> str:
     such cue earlier in the sentence (back to a ；) decides. A figure with no
     cue is a completed value, unless it counts what a list or stock holds
     (清单中86项, 其余32个, 另有23家)."""
+    if "下达" in near_before:
+        return TARGET  # 已下达…任务: a target handed down
     for pattern, kind in ((_DONE, COMPLETED), (_PLANNED, PLAN), (_AIMED, TARGET)):
         if pattern.search(near_before):
             return kind
@@ -235,13 +241,13 @@ def _subject(near_before: str, near_after: str, quantity: Quantity) -> str:
 def _nearest_before(
     mentions: list[tuple[int, int, Any]], position: int, start: int
 ) -> tuple[int, int, Any] | None:
-    """The last mention that ends before `position` and starts at or after
-    `start` (the sentence's beginning)."""
-    chosen = None
-    for mention in mentions:
-        if mention[0] >= start and mention[1] <= position:
-            chosen = mention
-    return chosen
+    """The last mention (in order of their ends) that ends before `position`
+    and starts at or after `start` (the sentence's beginning)."""
+    at = bisect_right(mentions, position, key=lambda mention: mention[1])
+    for mention in reversed(mentions[max(0, at - 8) : at]):
+        if mention[0] >= start:
+            return mention
+    return None
 
 
 def read_text(
@@ -251,11 +257,12 @@ def read_text(
     `reporting` is the code of the division the report comes from: 全盟, 我市
     and figures naming no division are its."""
     found: list[Extracted] = []
-    normalised = text.translate(_HALF_WIDTH)
+    normalised = text.translate(HALF_WIDTH)
     default_division = catalogue.division(reporting) if reporting else None
     dates = date_mentions(normalised, as_of=as_of)
     divisions = catalogue.division_mentions(normalised, reporting=reporting)
-    division_marks = [(s, e, code) for s, e, code in divisions]
+    # Sorted by their ends, for _nearest_before.
+    division_marks = sorted(((s, e, code) for s, e, code in divisions), key=lambda m: m[1])
     date_marks = [(m.start, m.end, m) for m in dates]
     carried_date: DateMention | None = None
     for paragraph in re.finditer(r"[^\n]+", normalised):
@@ -263,8 +270,10 @@ def read_text(
         # Figures outside a 其中 list, by unit: the totals a part may belong to.
         wholes: dict[str, Extracted] = {}
         for sentence_match in _SENTENCE.finditer(paragraph.group()):
-            start = paragraph.start() + sentence_match.start()
-            sentence = _Sentence(start, sentence_match.group().strip())
+            raw = sentence_match.group()
+            # A paragraph's indent (the 公文 "　　") is not part of its sentence.
+            start = paragraph.start() + sentence_match.start() + len(raw) - len(raw.lstrip())
+            sentence = _Sentence(start, raw.strip())
             if not sentence.text:
                 continue
             sentence.quantities = [
@@ -277,8 +286,12 @@ def read_text(
             respectively = _respectively(sentence, division_marks)
             for index, quantity in enumerate(sentence.quantities):
                 before, after = _near(sentence, quantity, index)
-                sentence_before = normalised[start : quantity.start]
-                sentence_after = normalised[quantity.end : start + len(sentence.text)]
+                # The words around a figure that can say what it is; a bounded
+                # window, so a long list costs no more for each figure in it.
+                sentence_before = normalised[max(start, quantity.start - _WINDOW) : quantity.start]
+                sentence_after = normalised[
+                    quantity.end : min(start + len(sentence.text), quantity.end + _WINDOW)
+                ]
                 indicator, score = _indicator(
                     catalogue, quantity, before + after, sentence_before, sentence_after
                 )
@@ -313,6 +326,7 @@ def read_text(
                     division=division,
                     period=mention.period if mention else "",
                     index=len(found),
+                    sentence_offset=quantity.start - start,
                 )
                 described = _described(found, sentence.start)
                 if quantity.dimension in ("percent", "point") and described is not None:
@@ -324,9 +338,9 @@ def read_text(
                 elif not in_parts:
                     wholes[quantity.unit] = extracted
                 found.append(extracted)
-            sentence_dates = [m for m in dates if start <= m.start < start + len(sentence.text)]
-            if sentence_dates:
-                carried_date = sentence_dates[-1]
+            last = _nearest_before(date_marks, start + len(sentence.text), start)
+            if last is not None:
+                carried_date = last[2]
     _check_parts(found)
     return found
 
@@ -358,12 +372,16 @@ def _shift(quantity: Quantity, offset: int) -> Quantity:
 def _in_short_quote(text: str, start: int, end: int) -> bool:
     """Inside “六个工程” or 《…》: part of a name, not a figure."""
     for opening_mark, closing_mark in _QUOTES:
-        opening = text.rfind(opening_mark, 0, start)
-        closing = text.find(closing_mark, end)
+        opening = text.rfind(opening_mark, max(0, start - _QUOTED), start)
+        closing = text.find(closing_mark, end, end + _QUOTED)
         if 0 <= opening and closing >= 0 and closing_mark not in text[opening:start]:
-            if closing - opening <= 12:
+            if closing - opening <= _QUOTED:
                 return True
     return False
+
+
+# The longest quoted name a number may stand in: “六个工程”, 《十四五规划》.
+_QUOTED = 12
 
 
 _QUOTES = (("“", "”"), ("‘", "’"), ("《", "》"), ('"', '"'))
@@ -387,16 +405,19 @@ def _respectively(sentence: _Sentence, division_marks: list) -> dict[int, str]:
 
 
 def _check_parts(found: list[Extracted]) -> None:
-    for total in found:
-        parts = [e for e in found if e.part_of == total.index]
-        if parts:
-            total.parts_check = PartsCheck(
-                total=total.value,
-                parts=plain(sum((p.value for p in parts), Decimal(0))),
-                count=len(parts),
-            )
+    parts_of: dict[int, list[Extracted]] = {}
+    for extracted in found:
+        if extracted.part_of is not None:
+            parts_of.setdefault(extracted.part_of, []).append(extracted)
+    for index, parts in parts_of.items():
+        total = found[index]
+        total.parts_check = PartsCheck(
+            total=total.value,
+            parts=plain(sum((p.value for p in parts), Decimal(0))),
+            count=len(parts),
+        )
 
 
-_HALF_WIDTH = str.maketrans(
+HALF_WIDTH = str.maketrans(
     {**{chr(0xFF10 + i): str(i) for i in range(10)}, "％": "%", "．": ".", "～": "~", "－": "-"}
 )

@@ -17,16 +17,18 @@ from luodi.core.services import audit_record, record_save
 from luodi.divisions.models import Division
 from luodi.divisions.permissions import can_report, can_set_target
 from luodi.plan.models import Indicator, Target
+from luodi.plan.selectors import indicators_seen
 from luodi.plan.services import target_save
 from luodi.plan.units import tidy, to_base
-from luodi.reporting.models import Assignment, DataValue
-from luodi.reporting.services import period_containing, report_open, value_save
+from luodi.reporting.models import Assignment, DataValue, Period
+from luodi.reporting.services import ValueConflict, report_open, value_save
 
+from .catalogue import unit_word
 from .choices import ProposalStatus, WriteAs
 from .documents import text_checked
 from .models import Proposal, Reading
-from .numbers import quantities
-from .reader import read_text
+from .numbers import LARGEST_VALUE, quantities
+from .reader import HALF_WIDTH, read_text
 from .selectors import catalogue_for
 
 
@@ -40,6 +42,9 @@ def reading_create(
         raise PermissionDenied
     title = title.strip() or _("Pasted text")
     text = text_checked(text, name=title)
+    # Read first: nothing is written, and no write lock held, while reading.
+    catalogue = catalogue_for(division, acting_user)
+    found = read_text(text, catalogue=catalogue, as_of=as_of, reporting=division.code)
     reading, _changes = record_save(
         instance=Reading(),
         fields={
@@ -52,8 +57,6 @@ def reading_create(
         acting_user=acting_user,
         action_prefix="extraction.reading",
     )
-    catalogue = catalogue_for(division)
-    found = read_text(text, catalogue=catalogue, as_of=as_of, reporting=division.code)
     proposals = Proposal.objects.bulk_create(
         Proposal(
             reading=reading,
@@ -70,7 +73,7 @@ def reading_create(
             period=extracted.period,
             subject=extracted.subject[:200],
             sentence=extracted.sentence,
-            sentence_offset=max(extracted.sentence.find(extracted.quantity.written), 0),
+            sentence_offset=extracted.sentence_offset,
         )
         for extracted in found
     )
@@ -82,6 +85,8 @@ def reading_create(
             proposal.part_of = by_position[extracted.part_of]
             parts.append(proposal)
     Proposal.objects.bulk_update(parts, ["part_of"])
+    # The proposals are the reading's content, not changes of their own: one
+    # event says how many there are; each decision on one is audited.
     audit_record(
         actor=acting_user,
         action="extraction.reading.proposed",
@@ -93,7 +98,8 @@ def reading_create(
 
 def day_of(period: str, *, as_of: date) -> date:
     """The day a proposal's period points at: a day itself, the end of a month,
-    quarter, half or year, but never after the report was written."""
+    quarter, half or year, but never after the report was written (a target
+    for a later year is entered with that year's day by the clerk)."""
     try:
         if len(period) == 10:
             return date.fromisoformat(period)
@@ -110,13 +116,13 @@ def day_of(period: str, *, as_of: date) -> date:
             day = date(year, month, calendar.monthrange(year, month)[1])
     except (ValueError, IndexError):
         return as_of
-    return min(day, as_of) if day.year == as_of.year else day
+    return min(day, as_of)
 
 
 def quantity_in(written: str, *, indicator: Indicator) -> Decimal:
     """The base-unit value of a quantity the clerk typed (27.72万亩, 1320万千瓦,
     or a bare number in the indicator's own unit)."""
-    written = written.strip()
+    written = written.strip().translate(HALF_WIDTH)
     found = quantities(written)
     if len(found) == 1 and found[0].start == 0 and found[0].end == len(written):
         quantity = found[0]
@@ -127,7 +133,10 @@ def quantity_in(written: str, *, indicator: Indicator) -> Decimal:
                     % {"written": written}
                 }
             )
-        if quantity.dimension != indicator.unit.dimension:
+        counted_otherwise = (
+            quantity.dimension == "count" and unit_word(indicator.unit.symbol) != quantity.unit
+        )
+        if quantity.dimension != indicator.unit.dimension or counted_otherwise:
             raise ValidationError(
                 {
                     "quantity": _(
@@ -143,9 +152,10 @@ def quantity_in(written: str, *, indicator: Indicator) -> Decimal:
         return quantity.value
     try:
         number = Decimal(written.replace(",", ""))
+        value = to_base(number, indicator.unit) if number.is_finite() else None
     except ArithmeticError:
-        number = None
-    if number is None or not number.is_finite():
+        value = None
+    if value is None or abs(value) >= LARGEST_VALUE:
         raise ValidationError(
             {
                 "quantity": _(
@@ -155,7 +165,7 @@ def quantity_in(written: str, *, indicator: Indicator) -> Decimal:
                 % {"written": written, "unit": indicator.unit.symbol}
             }
         )
-    return to_base(number, indicator.unit)
+    return value
 
 
 def _provenance(proposal: Proposal) -> str:
@@ -199,7 +209,23 @@ def _figure_write(
                 % {"indicator": indicator.name}
             }
         )
-    period = period_containing(frequency=assignment.frequency, day=day, acting_user=acting_user)
+    if day > timezone.localdate():
+        raise ValidationError(
+            {
+                "day": _("%(day)s has not come yet: figures are entered for what is done.")
+                % {"day": day}
+            }
+        )
+    period = Period.objects.filter(
+        frequency=assignment.frequency, starts_on__lte=day, ends_on__gte=day
+    ).first()
+    if period is None:
+        raise ValidationError(
+            {
+                "day": _("No reporting period holds %(day)s; the office opens periods.")
+                % {"day": day}
+            }
+        )
     report = report_open(division=division, period=period, acting_user=acting_user)
     current = DataValue.objects.filter(report=report, indicator=indicator).first()
     if current is not None:
@@ -216,14 +242,18 @@ def _figure_write(
                 "unit": indicator.unit.symbol,
             }
         )
-    return value_save(
-        report=report,
-        indicator=indicator,
-        value=value,
-        comment=_provenance(proposal),
-        expected_version=None,
-        acting_user=acting_user,
-    )
+    try:
+        return value_save(
+            report=report,
+            indicator=indicator,
+            value=value,
+            comment=_provenance(proposal),
+            expected_version=None,
+            acting_user=acting_user,
+        )
+    except ValueConflict as conflict:
+        # Someone saved the figure since the check above.
+        raise ValidationError(str(conflict)) from conflict
 
 
 def _target_write(
@@ -287,6 +317,8 @@ def proposal_accept(
     # own service; this is the right to act on the reading at all.
     if not can_report(acting_user, proposal.reading.division):
         raise PermissionDenied
+    if not indicators_seen(acting_user).filter(pk=indicator.pk).exists():
+        raise PermissionDenied  # another campaign's indicator
     _refuse_unless_pending(proposal)
     value = quantity_in(quantity, indicator=indicator)
     fields: dict[str, Any] = {

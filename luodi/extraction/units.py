@@ -52,7 +52,7 @@ _MEASURED: list[tuple[str, str, str, str]] = [
 # Words that count things; the unit of a count is the word itself.
 COUNTING_WORDS = (
     "人次 场次 个 项 家 户 人 名 套 座 件 列 所 台 辆 处 条 批 次 宗 栋 幢 间 张 份 场 "
-    "期 支 头 只 架 艘 部 类 种 片 棵 株 眼 口 对 位 例 起 单 笔 本 册 篇 门 "
+    "支 头 只 架 艘 部 类 种 片 棵 株 眼 口 对 位 例 起 单 笔 本 册 篇 门 "
     "吨次 标箱 车次"
 ).split()
 

@@ -9,12 +9,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from luodi.divisions.models import Division
-
-from .choices import Kind, ProposalStatus, WriteAs
+from .choices import ProposalStatus, WriteAs
 from .forms import AcceptForm, ReadingForm, RejectForm
-from .models import Proposal, Reading
-from .selectors import proposals_of, readings_seen
+from .models import Proposal
+from .selectors import proposals_of, province_divisions, readings_seen
 from .services import day_of, proposal_accept, proposal_reject, reading_create
 
 
@@ -53,14 +51,9 @@ def reading_list(request):
     )
 
 
-def _province_divisions(reading: Reading):
-    province_path = "/" + reading.division.path.strip("/").split("/")[0] + "/"
-    return Division.objects.active().filter(path__startswith=province_path).order_by("path")
-
-
-def _accept_form(proposal: Proposal, divisions) -> AcceptForm:
-    written_as = WriteAs.TARGET if proposal.kind in (Kind.TARGET, Kind.PLAN) else WriteAs.FIGURE
+def _accept_form(proposal: Proposal, user, divisions) -> AcceptForm:
     return AcceptForm(
+        user=user,
         divisions=divisions,
         prefix=f"p{proposal.pk}",
         initial={
@@ -68,7 +61,7 @@ def _accept_form(proposal: Proposal, divisions) -> AcceptForm:
             "indicator": proposal.indicator.code if proposal.indicator else None,
             "division": (proposal.division or proposal.reading.division).code,
             "day": day_of(proposal.period, as_of=proposal.reading.as_of),
-            "write_as": written_as,
+            "write_as": WriteAs.for_kind(proposal.kind),
         },
     )
 
@@ -76,16 +69,20 @@ def _accept_form(proposal: Proposal, divisions) -> AcceptForm:
 @login_required
 def reading_detail(request, pk: int):
     reading = get_object_or_404(readings_seen(request.user), pk=pk)
-    divisions = _province_divisions(reading)
+    divisions = province_divisions(reading.division)
     proposals = list(proposals_of(reading))
+    parts_of: dict[int, list[Proposal]] = {}
+    for proposal in proposals:
+        if proposal.part_of_id is not None:
+            parts_of.setdefault(proposal.part_of_id, []).append(proposal)
     # Every form offers the same indicators and divisions: read them once.
     choices: dict[str, list] = {}
     rows = []
     for proposal in proposals:
-        parts = [p for p in proposals if p.part_of_id == proposal.pk]
+        parts = parts_of.get(proposal.pk, [])
         form = None
         if proposal.status == ProposalStatus.PENDING:
-            form = _accept_form(proposal, divisions)
+            form = _accept_form(proposal, request.user, divisions)
             for name in ("indicator", "division"):
                 if name not in choices:
                     choices[name] = list(form.fields[name].choices)
@@ -126,7 +123,10 @@ def _back(proposal: Proposal):
 def accept(request, pk: int):
     proposal = _proposal_seen(request, pk)
     form = AcceptForm(
-        request.POST, divisions=_province_divisions(proposal.reading), prefix=f"p{proposal.pk}"
+        request.POST,
+        user=request.user,
+        divisions=province_divisions(proposal.reading.division),
+        prefix=f"p{proposal.pk}",
     )
     if not form.is_valid():
         problems = [

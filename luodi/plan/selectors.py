@@ -1,9 +1,9 @@
 from django.db.models import QuerySet
 
 from luodi.divisions.models import Division
-from luodi.divisions.permissions import related_to_divisions
+from luodi.divisions.permissions import home_divisions, related_to_divisions, sees_everything
 
-from .models import Campaign, Programme, Target
+from .models import Campaign, Indicator, Programme, Target
 
 
 def campaigns_for(divisions: list[Division]) -> QuerySet[Campaign]:
@@ -11,6 +11,15 @@ def campaigns_for(divisions: list[Division]) -> QuerySet[Campaign]:
     return Campaign.objects.filter(
         division__in=Division.objects.filter(related_to_divisions(divisions))
     )
+
+
+def indicators_seen(user) -> QuerySet[Indicator]:
+    """The indicators of the campaigns that concern the user's divisions:
+    what their forms may offer and their writes may name."""
+    indicators = Indicator.objects.select_related("unit")
+    if sees_everything(user):
+        return indicators
+    return indicators.filter(programme__campaign__in=campaigns_for(home_divisions(user)))
 
 
 def programmes_in_order(campaigns: QuerySet[Campaign]) -> QuerySet[Programme]:

@@ -8,12 +8,14 @@ open 60 days after a month ends. The texts are dated 截至目前 and read today
 so a figure accepted from them falls in this month, which is open."""
 
 import io
+from datetime import date, timedelta
 from decimal import Decimal
 
 import docx
 import lxml.html
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -21,13 +23,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from luodi.core.models import AuditEvent
+from luodi.divisions.choices import Role
 from luodi.divisions.models import Division
 from luodi.extraction.models import Proposal, Reading
-from luodi.extraction.services import reading_create
+from luodi.extraction.services import proposal_accept, reading_create
 from luodi.plan.models import Indicator, Target
+from luodi.plan.services import campaign_save, indicator_save, programme_save
+from luodi.plan.units import unit_by_symbol
 from luodi.reporting.choices import Frequency
 from luodi.reporting.models import DataValue, Period, Report
-from luodi.reporting.services import period_containing, report_open, value_save
+from luodi.reporting.services import period_containing, periods_open_year, report_open, value_save
 
 FIRST_SENTENCE = (
     "截至目前，科右中旗完成沙化土地综合治理2.5万亩，其中人工造林0.8万亩、封沙育林1.7万亩。"
@@ -38,7 +43,9 @@ TITLE = "科右中旗防沙治沙和城镇更新进展"
 
 @pytest.fixture
 def people(demo):
-    """The demo's users: taskforce (the region), hinggan (兴安盟), kyzq (科右中旗)."""
+    """The demo's users: taskforce (the region), hinggan (兴安盟), kyzq (科右中旗);
+    the office has opened this year's reporting periods."""
+    periods_open_year(year=timezone.localdate().year, acting_user=None)
     users = get_user_model().objects.filter(username__in=["taskforce", "hinggan", "kyzq"])
     return {user.username: user for user in users}
 
@@ -606,7 +613,7 @@ def test_the_review_page_reads_as_many_rows_in_the_same_queries(kyzq, people, re
     )
     assert (one.proposals.count(), reading.proposals.count()) == (1, 5)
 
-    assert queries_of_the_page(kyzq, reading) == queries_of_the_page(kyzq, one)
+    assert queries_of_the_page(kyzq, reading) == queries_of_the_page(kyzq, one) == 9
 
 
 def test_the_review_page_of_decided_proposals_reads_in_the_same_queries(
@@ -622,4 +629,79 @@ def test_the_review_page_of_decided_proposals_reads_in_the_same_queries(
     for proposal in [*reading.proposals.all(), *one.proposals.all()]:
         reject(kyzq, proposal, reason="测试")
 
-    assert queries_of_the_page(kyzq, reading) == queries_of_the_page(kyzq, one)
+    assert queries_of_the_page(kyzq, reading) == queries_of_the_page(kyzq, one) == 5
+
+
+def test_a_figure_for_a_day_to_come_is_refused(kyzq, sand, today):
+    before = everything_written(sand)
+
+    response = accept(kyzq, sand, quantity="2.5万亩", day=today + timedelta(days=1))
+
+    tomorrow = (today + timedelta(days=1)).isoformat()
+    assert messages_on(response) == [
+        ("error", f"2.5万亩: {tomorrow} has not come yet: figures are entered for what is done.")
+    ]
+    assert everything_written(sand) == before
+
+
+def test_a_figure_for_a_day_no_period_holds_is_refused_and_no_period_is_made(kyzq, sand):
+    before = everything_written(sand)
+
+    response = accept(kyzq, sand, quantity="2.5万亩", day=date(2019, 6, 30))
+
+    assert messages_on(response) == [
+        ("error", "2.5万亩: No reporting period holds 2019-06-30; the office opens periods.")
+    ]
+    assert everything_written(sand) == before
+
+
+def test_an_indicator_of_a_campaign_the_user_is_not_in_is_refused(client, people, sand, today):
+    xilingol = Division.objects.get(code="152500")
+    campaign, _ = campaign_save(
+        code="xl", name="锡盟专项", division=xilingol, year=today.year, acting_user=None
+    )
+    programme, _ = programme_save(
+        code="xl-p", campaign=campaign, name="锡盟工程", order=1, acting_user=None
+    )
+    indicator_save(
+        code="xl-sand",
+        name="锡盟治沙面积",
+        programme=programme,
+        unit=unit_by_symbol("万亩"),
+        acting_user=None,
+    )
+    hinggan = logged_in(client, people["hinggan"])
+    before = everything_written(sand)
+
+    response = accept(
+        hinggan, sand, quantity="30万亩", indicator="xl-sand", day=today, write_as="target"
+    )
+
+    [(level, message)] = messages_on(response)
+    assert level == "error" and message.startswith("2.5万亩: Indicator: Select a valid choice.")
+    assert everything_written(sand) == before
+    with pytest.raises(PermissionDenied):
+        proposal_accept(
+            proposal=sand,
+            quantity="30万亩",
+            indicator=Indicator.objects.get(code="xl-sand"),
+            division=Division.objects.get(code="152222"),
+            day=today,
+            write_as="target",
+            acting_user=people["hinggan"],
+        )
+    assert everything_written(sand) == before
+
+
+def test_a_viewer_who_sees_a_reading_cannot_decide_on_it(client, people, sand, make_user):
+    viewer = logged_in(client, make_user("hinggan-viewer", "152200", Role.VIEWER))
+    before = everything_written(sand)
+
+    page = viewer.get(reverse("extraction:reading", args=[sand.reading_id]))
+    response = reject(viewer, sand, reason="看错了")
+
+    assert page.status_code == 200
+    assert messages_on(response) == [
+        ("error", "2.5万亩: you may not write figures or targets for that division.")
+    ]
+    assert everything_written(sand) == before

@@ -49,6 +49,9 @@ SEED_ARTICLE = Path(
         ("机械近百台", "百台", "100", "台", None, True),
         ("约3万亩", "3万亩", "30000", "亩", None, True),
         ("宣传活动1,500余场次", "1,500余场次", "1500", "场次", None, True),
+        ("完成投资2000多万元", "2000多万元", "20000000", "元", None, True),
+        ("种草三十多万亩", "三十多万亩", "300000", "亩", None, True),
+        ("同比增长-3.5%", "-3.5%", "-3.5", "%", None, False),
     ],
 )
 def test_a_quantity_is_read_in_base_units(text, written, value, unit, upper, approximate):
@@ -72,6 +75,10 @@ def test_a_quantity_is_read_in_base_units(text, written, value, unit, upper, app
         "一批标志性工程",  # an article
         "二〇二四年",  # a year in Chinese numerals
         "时限压缩至3个工作日",  # a duration counted with 个
+        "“三北”工程六期",  # a phase, not a count
+        "编号1234567890123456789012个",  # a code, beyond any figure
+        "见附表1-",  # a range sign at the end of the text
+        "百分之",
     ],
 )
 def test_what_is_not_a_figure_is_not_read_as_one(text):
@@ -105,6 +112,58 @@ def test_a_date_is_resolved_against_the_report_date(text, period):
     [mention] = date_mentions(text, as_of=date(2024, 6, 30))
 
     assert mention.period == period
+
+
+def test_a_deadline_is_this_years_however_far_off():
+    [mention] = date_mentions("计划10月底前完成", as_of=date(2024, 3, 20))
+    [year_end] = date_mentions("年底前完成", as_of=date(2024, 3, 20))
+
+    assert (mention.period, year_end.period) == ("2024-10-31", "2024-12-31")
+
+
+def test_an_indented_paragraph_keeps_its_divisions_and_dates():
+    text = (
+        "锡林郭勒盟防沙治沙进展\n"
+        "　　东乌旗、西乌旗分别完成人工造林5万亩、3万亩。\n"
+        "　　全盟完成人工种草10万亩，其中东乌旗4万亩、西乌旗6万亩。 截至6月底累计8万亩。"
+    )
+
+    found = read_text(text, catalogue=CATALOGUE, as_of=date(2024, 7, 1), reporting="152500")
+
+    assert [(f.quantity.written, f.division.code) for f in found] == [
+        ("5万亩", "152525"),
+        ("3万亩", "152526"),
+        ("10万亩", "152500"),
+        ("4万亩", "152525"),
+        ("6万亩", "152526"),
+        ("8万亩", "152500"),
+    ]
+    assert found[-1].period == "2024-06-30"
+    assert [f.sentence[f.sentence_offset :].startswith(f.quantity.written) for f in found] == [
+        True
+    ] * 6
+
+
+def test_the_league_in_a_banners_report_is_the_league_above():
+    found = read_text(
+        "全盟完成人工造林100万亩，我旗完成10万亩。",
+        catalogue=CATALOGUE,
+        as_of=date(2024, 7, 1),
+        reporting="152525",
+    )
+
+    assert [f.division.code for f in found] == ["152500", "152525"]
+
+
+def test_a_target_handed_down_is_a_target():
+    [found] = read_text(
+        "已下达人工造林任务20万亩。",
+        catalogue=CATALOGUE,
+        as_of=date(2024, 3, 1),
+        reporting="152500",
+    )
+
+    assert (found.kind, found.indicator.code) == ("target", "afforestation")
 
 
 def test_a_month_long_after_the_report_date_is_last_years():

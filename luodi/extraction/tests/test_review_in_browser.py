@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 
 from luodi.extraction.models import Reading
 from luodi.reporting.models import DataValue
+from luodi.reporting.services import periods_open_year
 from tests.browser.conftest import CHROMIUM_FLAGS, log_in
 from tests.browser.conftest import served_demo as served_demo  # the demo on the live server
 
@@ -95,6 +96,8 @@ def statuses(page) -> list[str]:
 def test_a_reporter_pastes_a_report_corrects_and_accepts_one_figure_and_rejects_another(
     chromium, served_demo
 ):
+    # The office has opened this year's reporting periods.
+    periods_open_year(year=timezone.localdate().year, acting_user=None)
     today = timezone.localdate()
     accepted_message = "2.5万亩: " + in_chinese("accepted and written.")
 

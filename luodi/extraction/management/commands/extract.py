@@ -71,7 +71,7 @@ class Command(BaseCommand):
             raise CommandError(" ".join(error.messages)) from error
         try:
             division = self._division(options["division"])
-            catalogue = catalogue_for(division)
+            catalogue = catalogue_for(division, None)
         except DatabaseError as error:
             raise CommandError(
                 _("The database cannot be read (%(error)s); run “luodi migrate” first.")
