@@ -199,11 +199,9 @@ def _kind(quantity: Quantity, near_before: str, sentence_before: str) -> str:
     such cue earlier in the sentence (back to a ；) decides. A figure with no
     cue is a completed value, unless it counts what a list or stock holds
     (清单中86项, 其余32个, 另有23家)."""
-    if "下达" in near_before:
-        return TARGET  # 已下达…任务: a target handed down
-    for pattern, kind in ((_DONE, COMPLETED), (_PLANNED, PLAN), (_AIMED, TARGET)):
-        if pattern.search(near_before):
-            return kind
+    own = _clause_kind(near_before)
+    if own is not None:
+        return own
     clause_start = max(sentence_before.rfind("；"), sentence_before.rfind(";"))
     earlier = sentence_before[clause_start + 1 :]
     cues = [
@@ -218,6 +216,16 @@ def _kind(quantity: Quantity, near_before: str, sentence_before: str) -> str:
     if quantity.dimension == "count" and _STOCK.search(near_before):
         return COUNT
     return COMPLETED
+
+
+def _clause_kind(near_before: str) -> str | None:
+    """The kind the number's own clause gives it, if any."""
+    if "下达" in near_before:
+        return TARGET  # 已下达…任务: a target handed down
+    for pattern, kind in ((_DONE, COMPLETED), (_PLANNED, PLAN), (_AIMED, TARGET)):
+        if pattern.search(near_before):
+            return kind
+    return None
 
 
 def _described(found: list[Extracted], sentence_start: int) -> Extracted | None:
@@ -334,7 +342,9 @@ def read_text(
                     extracted.kind, extracted.period = described.kind, described.period
                 if total is not None:
                     extracted.part_of = total.index
-                    extracted.kind = total.kind
+                    # A part is of its whole's kind unless its own clause
+                    # says otherwise (其中已出台29项，拟出台12项).
+                    extracted.kind = _clause_kind(before) or total.kind
                 elif not in_parts:
                     wholes[quantity.unit] = extracted
                 found.append(extracted)

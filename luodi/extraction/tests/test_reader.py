@@ -155,6 +155,21 @@ def test_the_league_in_a_banners_report_is_the_league_above():
     assert [f.division.code for f in found] == ["152500", "152525"]
 
 
+def test_a_part_keeps_the_kind_its_own_clause_gives_it():
+    whole, issued, planned = read_text(
+        "目前全区共争取配套政策41项，其中已出台29项、拟出台12项。",
+        catalogue=CATALOGUE,
+        as_of=date(2024, 3, 20),
+        reporting="150000",
+    )
+
+    assert [(f.value, f.kind, f.part_of) for f in (issued, planned)] == [
+        (Decimal(29), "completed", whole.index),
+        (Decimal(12), "plan", whole.index),
+    ]
+    assert whole.parts_check is not None and whole.parts_check.adds_up
+
+
 def test_a_target_handed_down_is_a_target():
     [found] = read_text(
         "已下达人工造林任务20万亩。",
