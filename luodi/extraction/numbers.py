@@ -271,7 +271,7 @@ def quantities(text: str) -> list[Quantity]:
             position = skip.end() if skip else start + 1
             continue
         position = quantity.end
-        if abs(quantity.value) >= LARGEST_VALUE:
+        if max(abs(quantity.value), abs(quantity.upper or Decimal(0))) >= LARGEST_VALUE:
             continue
         if start > 0 and text[start - 1] in _MINUS and (start < 2 or not text[start - 2].isdigit()):
             quantity = replace(

@@ -28,11 +28,10 @@ from .choices import ProposalStatus, WriteAs
 from .documents import text_checked
 from .models import Proposal, Reading
 from .numbers import LARGEST_VALUE, quantities
-from .reader import HALF_WIDTH, read_text
+from .reader import HALF_WIDTH, Extracted, read_text
 from .selectors import catalogue_for
 
 
-@transaction.atomic
 def reading_create(
     *, title: str, text: str, division: Division, as_of: date, acting_user: Any
 ) -> Reading:
@@ -42,9 +41,29 @@ def reading_create(
         raise PermissionDenied
     title = title.strip() or _("Pasted text")
     text = text_checked(text, name=title)
-    # Read first: nothing is written, and no write lock held, while reading.
+    # Read first, outside the transaction: no write lock is held while reading.
     catalogue = catalogue_for(division, acting_user)
     found = read_text(text, catalogue=catalogue, as_of=as_of, reporting=division.code)
+    with transaction.atomic():
+        return _reading_keep(
+            title=title,
+            text=text,
+            division=division,
+            as_of=as_of,
+            found=found,
+            acting_user=acting_user,
+        )
+
+
+def _reading_keep(
+    *,
+    title: str,
+    text: str,
+    division: Division,
+    as_of: date,
+    found: list[Extracted],
+    acting_user: Any,
+) -> Reading:
     reading, _changes = record_save(
         instance=Reading(),
         fields={
