@@ -176,7 +176,7 @@ _CUE_WORDS = re.compile(
 )
 
 
-def _names_nothing(catalogue: Catalogue, near: str, sentence_start: int) -> bool:
+def _names_nothing(catalogue: Catalogue, near: str) -> bool:
     """The quantity's clause names nothing but a division, a date or a cue
     word (其中东乌旗12.5万亩, 截至5月底已完成1.96万亩): the same measure again."""
     rest = near
@@ -306,7 +306,7 @@ def read_text(
                 previous = _previous_in_sentence(found, sentence.start, quantity)
                 in_parts = parts_from >= 0 and quantity.start - start > parts_from
                 total = wholes.get(quantity.unit) if in_parts else None
-                names_nothing = _names_nothing(catalogue, before + after, sentence.start)
+                names_nothing = _names_nothing(catalogue, before + after)
                 if total is not None and not names_nothing:
                     # A part of another kind (其中风电712万千瓦): its own words
                     # decide, and the total's indicator is not its.

@@ -74,8 +74,3 @@ def unit_at(text: str, position: int) -> UnitWord | None:
         if text.startswith(word, position):
             return UNITS[word]
     return None
-
-
-def dimension_of(symbol: str, fallback: str = "") -> str:
-    unit = UNITS.get(symbol)
-    return unit.dimension if unit else fallback

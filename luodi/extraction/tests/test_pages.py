@@ -469,7 +469,7 @@ def test_the_league_sees_its_counties_readings(client, people, reading):
     assert len(rows_on(response)) == 5
 
 
-def test_an_anonymous_visitor_is_sent_to_log_in_and_changes_nothing(client, sand, today):
+def test_an_anonymous_visitor_is_sent_to_log_in_and_changes_nothing(client, sand):
     before = everything_written(sand)
     login = reverse("login")
 
@@ -693,7 +693,7 @@ def test_an_indicator_of_a_campaign_the_user_is_not_in_is_refused(client, people
     assert everything_written(sand) == before
 
 
-def test_a_viewer_who_sees_a_reading_cannot_decide_on_it(client, people, sand, make_user):
+def test_a_viewer_who_sees_a_reading_cannot_decide_on_it(client, sand, make_user):
     viewer = logged_in(client, make_user("hinggan-viewer", "152200", Role.VIEWER))
     before = everything_written(sand)
 
