@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-DAY = forms.DateInput(attrs={"type": "date"})
+from luodi.core.widgets import DateInput
 
 
 class StepForm(forms.Form):
@@ -16,10 +16,8 @@ class AssignForm(forms.Form):
     )
     title = forms.CharField(label=_("Title"), max_length=300)
     lead_division = forms.ModelChoiceField(label=_("Lead division"), queryset=None)
-    assigned_on = forms.DateField(
-        label=_("Assigned on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    due_on = forms.DateField(label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}))
+    assigned_on = forms.DateField(label=_("Assigned on"), widget=DateInput())
+    due_on = forms.DateField(label=_("Due on"), widget=DateInput())
 
     def __init__(self, *args, divisions, meetings, **kwargs):
         super().__init__(*args, **kwargs)

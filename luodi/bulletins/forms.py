@@ -2,13 +2,15 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from luodi.core.widgets import DateInput
+
 from .choices import Format, Language
 
 
 class BulletinForm(forms.Form):
     as_of = forms.DateField(
         label=_("As of"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         error_messages={"invalid": _("Enter a date as YYYY-MM-DD, e.g. 2024-03-18.")},
     )
     language = forms.ChoiceField(label=_("Language"), choices=Language.choices, initial=Language.ZH)

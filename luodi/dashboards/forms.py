@@ -2,12 +2,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from luodi.core.widgets import DateInput
+
 
 class AsOfForm(forms.Form):
     as_of = forms.DateField(
         label=_("As of"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         error_messages={"invalid": _("Enter a date as YYYY-MM-DD, e.g. 2024-03-18.")},
     )
 

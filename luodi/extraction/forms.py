@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from luodi.core.widgets import DateInput
 from luodi.divisions.models import Division
 from luodi.divisions.permissions import reportable_divisions
 from luodi.plan.models import Indicator
@@ -10,15 +11,6 @@ from luodi.plan.selectors import indicators_seen
 
 from .choices import WriteAs
 from .documents import report_text, size_checked
-
-
-class DateInput(forms.DateInput):
-    """A browser's date picker holds ISO dates, whatever the page's language."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class ReadingForm(forms.Form):
