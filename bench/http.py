@@ -44,6 +44,8 @@ from collections import Counter  # noqa: E402
 from pathlib import Path  # noqa: E402
 from urllib.parse import urlsplit, urlunsplit  # noqa: E402
 
+from luodi.core.management.commands.serve import gunicorn_command  # noqa: E402
+
 ROOT = Path(_HERE).parent
 BOARD = "150000"
 AS_OF = "2024-03-18"
@@ -258,21 +260,13 @@ def main() -> None:
         port = free_port()
         log = open(folder / "gunicorn.log", "w")
         server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "config.wsgi:application",
-                "--worker-class",
-                "sync",
-                "--workers",
-                str(arguments.workers),
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--no-control-socket",
-                "--error-logfile",
-                "-",
-            ],
+            # The command `luodi serve` runs, access log and all.
+            gunicorn_command(
+                bind=f"127.0.0.1:{port}",
+                workers=arguments.workers,
+                timeout=30,
+                graceful_timeout=10,
+            ),
             env=environment,
             cwd=ROOT,
             stdout=log,
