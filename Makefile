@@ -95,12 +95,18 @@ $(OC4IDS_SCHEMA): $(STAMP)
 oc4ids-schema: $(OC4IDS_SCHEMA)
 
 # SQLite always; PostgreSQL as well when LUODI_TEST_DATABASE_URL names one.
+# The tests run in parallel, one process per core (TEST_WORKERS), each over a
+# database of its own; the load tests share one process (docs/testing.md).
+# The PostgreSQL pass leaves out the tests that cannot differ between the two
+# databases (conftest.py says which).
+TEST_WORKERS ?= auto
+PYTEST := $(BIN)/pytest --numprocesses $(TEST_WORKERS) --dist loadgroup --durations 10
 test: setup lint browser $(OC4IDS_SCHEMA)
 	DJANGO_SETTINGS_MODULE=config.settings.test DATABASE_URL= $(BIN)/luodi makemigrations --check --dry-run
-	DATABASE_URL= $(BIN)/pytest
+	DATABASE_URL= $(PYTEST)
 	@if [ -n "$$LUODI_TEST_DATABASE_URL" ]; then \
 		echo "== the same suite on $$LUODI_TEST_DATABASE_URL"; \
-		DATABASE_URL="$$LUODI_TEST_DATABASE_URL" $(BIN)/pytest; \
+		DATABASE_URL="$$LUODI_TEST_DATABASE_URL" $(PYTEST); \
 	fi
 
 clean:

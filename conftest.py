@@ -6,16 +6,68 @@ from datetime import date
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.db import connection
 from django.utils import translation
 
-from luodi.demo.services import DEMO_BUNDLE, demo_load
+from luodi.demo.services import DEMO_BUNDLE
 from luodi.divisions.choices import DepartmentKind, Role
 from luodi.divisions.models import Department, Division
 from luodi.divisions.services import department_save, divisions_load, membership_grant
 from luodi.plan.models import Campaign, Programme
 from luodi.plan.services import campaign_save, programme_save
+from tests.snapshots import kept_demo
 
 AS_OF = date(2024, 3, 18)
+
+SQLITE_ONLY = pytest.StashKey[int]()
+# Fixtures through which a test reaches the suite's database in its own process.
+DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+def reaches_the_database(item: pytest.Item) -> bool:
+    """Whether a test can behave differently on SQLite and PostgreSQL: it asks
+    for the database, or is marked as reaching it from another process (the
+    load tests' servers, backups and restores)."""
+    return (
+        bool(DATABASE_FIXTURES & set(item.fixturenames))
+        or item.get_closest_marker("django_db") is not None
+        or item.get_closest_marker("database") is not None
+        or item.get_closest_marker("load") is not None
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    """`make test` runs the suite on SQLite, then again on PostgreSQL. The
+    second pass keeps every test that touches the database: SQL, locking,
+    transactions, the database's own errors. The others (the report reader,
+    the light rules' arithmetic, the translation catalogue, the committed
+    OpenAPI document, file checks before any row is read, and the processes
+    the tests start on SQLite on purpose: `check --deploy`, `luodi serve`)
+    cannot differ between databases and run once, on SQLite."""
+    if connection.vendor == "sqlite":
+        return
+    once = [item for item in items if not reaches_the_database(item)]
+    config.stash[SQLITE_ONLY] = len(once)
+    if hasattr(config, "workeroutput"):  # a pytest-xdist worker tells the controller
+        config.workeroutput["sqlite_only"] = len(once)
+    if once:
+        config.hook.pytest_deselected(items=once)
+        items[:] = [item for item in items if reaches_the_database(item)]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """pytest-xdist: what a worker left out, for the summary below."""
+    if "sqlite_only" in getattr(node, "workeroutput", {}):
+        node.config.stash[SQLITE_ONLY] = node.workeroutput["sqlite_only"]
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if SQLITE_ONLY in config.stash:
+        terminalreporter.write_line(
+            f"{config.stash[SQLITE_ONLY]} tests that cannot differ between databases "
+            "ran on SQLite only (conftest.py)."
+        )
 
 
 @pytest.fixture(autouse=True)
@@ -90,8 +142,9 @@ def make_user(db):
 
 @pytest.fixture
 def demo(db):
-    """The whole Inner Mongolia 2024 demo, loaded through the bundle import."""
-    demo_load()
+    """The whole Inner Mongolia 2024 demo, as the bundle import and the other
+    services load it (tests/snapshots.py)."""
+    kept_demo()
     return Campaign.objects.get()
 
 

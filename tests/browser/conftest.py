@@ -1,16 +1,12 @@
 """A real headless Chromium (Debian's package, installed by `make test`)
 driven by Playwright against luodi served by the test server."""
 
-import importlib
 import os
 import shutil
 
 import pytest
-from django.apps import apps
 
-from luodi.demo.services import demo_load
-
-standard_units = importlib.import_module("luodi.plan.migrations.0002_standard_units")
+from tests.snapshots import kept_demo
 
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -52,11 +48,10 @@ def page(chromium):
 
 @pytest.fixture
 def served_demo(live_server):
-    """The demo, served by the test server; its address."""
-    # The live server needs committed data, so these tests flush the database
-    # after each one, and with it the units the data migration wrote.
-    standard_units.add_units(apps, None)
-    demo_load()
+    """The demo, served by the test server; its address. The live server needs
+    committed data, so these tests flush the database after each one, and with
+    it the rows the migrations wrote: the kept copy puts them back first."""
+    kept_demo(after_flush=True)
     return live_server.url
 
 

@@ -9,7 +9,8 @@ import pytest
 from .conftest import ON_POSTGRESQL
 from .outage import MovedFolder, Proxy
 
-pytestmark = pytest.mark.load
+# One worker runs them all, over one seeded database (tests/load/conftest.py).
+pytestmark = [pytest.mark.load, pytest.mark.xdist_group("load")]
 
 UNREACHABLE = (
     "The database cannot be reached just now. Try again in a few minutes; "

@@ -28,7 +28,8 @@ from django.conf import settings
 
 from .conftest import ON_POSTGRESQL, Database, postgres_admin
 
-pytestmark = pytest.mark.load
+# One worker runs them all, over one seeded database (tests/load/conftest.py).
+pytestmark = [pytest.mark.load, pytest.mark.xdist_group("load")]
 
 FULL = "The database's disk is full: the change was not saved. Tell the administrator."
 READ_ONLY = (

@@ -17,7 +17,8 @@ from .scenario import INDICATORS
 
 LAST = f"load-{INDICATORS - 1:02d}"
 
-pytestmark = pytest.mark.load
+# One worker runs them all, over one seeded database (tests/load/conftest.py).
+pytestmark = [pytest.mark.load, pytest.mark.xdist_group("load")]
 
 
 def data_value_set(seed: dict) -> bytes:

@@ -14,7 +14,8 @@ from decimal import Decimal
 
 import pytest
 
-pytestmark = pytest.mark.load
+# One worker runs them all, over one seeded database (tests/load/conftest.py).
+pytestmark = [pytest.mark.load, pytest.mark.xdist_group("load")]
 
 COUNTERS = 8  # clients adding one to the same figure
 INCREMENTS = 4  # accepted additions each of them makes

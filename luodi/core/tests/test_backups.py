@@ -34,6 +34,9 @@ from luodi.core.backups import (
     database_tables,
 )
 
+# Backups and restores reach the suite's database in processes of their own.
+pytestmark = pytest.mark.database
+
 ROOT = Path(settings.BASE_DIR)
 WARM_UP = 20
 # Makes the tables it needs (the apps' migrations, not all of luodi's: that
