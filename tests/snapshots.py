@@ -37,7 +37,7 @@ def _models() -> list[type[Model]]:
     ]
 
 
-def _rows(model: type[Model]) -> Rows:
+def table_rows(model: type[Model]) -> Rows:
     """Every row of the model's table by primary key, as field values."""
     names = [field.attname for field in model._meta.concrete_fields]
     pk = model._meta.pk.attname
@@ -45,7 +45,7 @@ def _rows(model: type[Model]) -> Rows:
 
 
 def _tables() -> dict[type[Model], Rows]:
-    return {model: _rows(model) for model in _models()}
+    return {model: table_rows(model) for model in _models()}
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ class Snapshot:
 
     def fits(self) -> bool:
         """Whether the database holds exactly the base the rows were taken over."""
-        return all(_rows(model) == rows for model, rows in self.base.items())
+        return all(table_rows(model) == rows for model, rows in self.base.items())
 
     def restore_base(self) -> None:
         """Puts the base back as it was, ids included: for a database whose only
