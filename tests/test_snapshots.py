@@ -26,7 +26,9 @@ class Loads:
 
 
 def written() -> dict:
-    return {model: table_rows(model) for model in (Department, Department.history.model, AuditEvent)}
+    return {
+        model: table_rows(model) for model in (Department, Department.history.model, AuditEvent)
+    }
 
 
 def loaded_then_undone(kept: KeptLoad) -> dict:
