@@ -13,6 +13,21 @@ class AsOfForm(forms.Form):
         error_messages={"invalid": _("Enter a date as YYYY-MM-DD, e.g. 2024-03-18.")},
     )
 
+    recorded_on = forms.DateField(
+        label=_("As recorded on"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Leave empty for the figures as they stand now."),
+        error_messages={"invalid": _("Enter a date as YYYY-MM-DD, e.g. 2024-03-18.")},
+    )
+
+    def recorded_on_date(self):
+        """The knowledge date, or None for now (also for today or later)."""
+        if self.is_valid() and self.cleaned_data["recorded_on"]:
+            day = self.cleaned_data["recorded_on"]
+            return day if day < timezone.localdate() else None
+        return None
+
     def as_of_date(self):
         if self.is_valid() and self.cleaned_data["as_of"]:
             return self.cleaned_data["as_of"]

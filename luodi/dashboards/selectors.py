@@ -217,10 +217,11 @@ def _share(value: Decimal | None, target: Decimal | None) -> Decimal | None:
     return (value * 100 / target).quantize(Decimal("0.1"))
 
 
-def _moment_after(day: date) -> datetime | None:
-    """The end of `day`, for reading figures as they were stored then; None
-    for today or later (the figures as stored now)."""
-    if day >= timezone.localdate():
+def moment_after(day: date | None) -> datetime | None:
+    """The end of `day`, for reading figures as they were stored then (the
+    knowledge date, "as recorded on"); None for no day, today or later: the
+    figures as stored now."""
+    if day is None or day >= timezone.localdate():
         return None
     return datetime.combine(
         day + timedelta(days=1), time.min, tzinfo=timezone.get_current_timezone()
@@ -261,10 +262,15 @@ def division_board(
     visible: QuerySet[Division],
     programme_code: str | None = None,
     rank_by: str | None = None,
+    recorded_on: date | None = None,
 ) -> dict[str, Any]:
     """Everything a division's dashboard shows, as plain data for the page, its
     charts and the JSON view. A fixed number of queries, however many
-    divisions, indicators, projects or policies there are."""
+    divisions, indicators, projects or policies there are.
+
+    Figures are those of periods ending on or before `as_of` (the data date),
+    at their current values; with `recorded_on` (the knowledge date), as they
+    were stored at the end of that day."""
     programmes = list(programmes_in_order(campaigns_for([division])))
     if programme_code:
         programmes = [p for p in programmes if p.code == programme_code]
@@ -283,7 +289,7 @@ def division_board(
             year=as_of.year, division__in=places, indicator__in=indicators
         )
     }
-    moment = _moment_after(as_of)
+    moment = moment_after(recorded_on)
     now = totals(
         indicators=indicators, divisions=places, year=as_of.year, up_to=as_of, as_of=moment
     )
@@ -378,6 +384,7 @@ def division_board(
 
     return {
         "as_of": as_of.isoformat(),
+        "recorded_on": recorded_on.isoformat() if moment is not None and recorded_on else None,
         "division": {"code": division.code, "name": division.name, "level": division.level},
         "programme": programme_code or None,
         "programmes": [{"code": p.code, "name": p.name} for p in programmes],
@@ -404,6 +411,7 @@ def division_board_kept(
     visible: QuerySet[Division],
     programme_code: str | None = None,
     rank_by: str | None = None,
+    recorded_on: date | None = None,
 ) -> dict[str, Any]:
     """`division_board`, kept in the cache until anything is written.
 
@@ -417,6 +425,7 @@ def division_board_kept(
             "board",
             str(division.pk),
             as_of.isoformat(),
+            recorded_on.isoformat() if recorded_on else "",
             programme_code or "",
             rank_by or "",
             get_language() or "",
@@ -431,6 +440,7 @@ def division_board_kept(
             visible=visible,
             programme_code=programme_code,
             rank_by=rank_by,
+            recorded_on=recorded_on,
         )
         cache.set(key, board, BOARD_KEPT_SECONDS)
     return board

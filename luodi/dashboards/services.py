@@ -61,12 +61,18 @@ def lights_record(*, divisions: list[Division], as_of: date, acting_user: Any) -
     """Look at every light the dashboards of `divisions` show on `as_of` and
     add a `LightChange` for each whose colour differs from the last one
     recorded: run daily, this is the lights' history. Days are recorded in
-    order; a day before the last one recorded for a light is not rewritten."""
+    order; a day before the last one recorded for a light is not rewritten.
+
+    A light observed on a day is what the records said that day: the boards
+    are read as recorded on `as_of` (for today, the same as the current
+    figures), so a day recorded late does not take in figures entered after it."""
     report = LightsRecorded()
     seen: dict[tuple, tuple[str, str]] = {}
     everything = Division.objects.all()
     for division in divisions:
-        board = division_board(division=division, as_of=as_of, visible=everything)
+        board = division_board(
+            division=division, as_of=as_of, visible=everything, recorded_on=as_of
+        )
         for row in board["indicators"]:
             seen[(Subject.INDICATOR, row["id"], division.pk)] = (row["light"], row["reason"])
         for row in board["pipeline"]["waiting"]:

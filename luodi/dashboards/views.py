@@ -66,7 +66,11 @@ def board_home(request):
     home = home_divisions(request.user)
     if not home:
         raise Http404
-    return redirect("dashboards:board", code=home[0].code)
+    target = reverse("dashboards:board", args=[home[0].code])
+    # The dates asked for go along (the README's link gives one).
+    if request.GET:
+        target += "?" + request.GET.urlencode()
+    return redirect(target)
 
 
 def _board(request, code: str) -> tuple[dict, AsOfForm]:
@@ -80,6 +84,7 @@ def _board(request, code: str) -> tuple[dict, AsOfForm]:
         visible=visible,
         programme_code=request.GET.get("programme") or None,
         rank_by=request.GET.get("rank") or None,
+        recorded_on=form.recorded_on_date(),
     )
     return board, form
 

@@ -61,14 +61,23 @@ def test_the_office_changes_the_date_drills_down_and_opens_the_map(page, served_
     assert (figure(page, "projects-waiting"), figure(page, "expected-2024")) == ("32", "29")
     assert figure(page, "expected-2025") == "3"
 
-    page.fill("#id_as_of", "2024-03-01")
+    page.fill("#id_as_of", "2024-02-29")
     with page.expect_navigation():
         page.click("[data-board-form] button[type=submit]")
-    shot(page, "dashboard-region-2024-03-01")
-    on_1_march = sand.inner_text()
-    assert "as_of=2024-03-01" in page.url
-    assert on_1_march != on_18_march
-    assert float(on_1_march) < float(on_18_march)
+    shot(page, "dashboard-region-2024-02-29")
+    end_of_february = sand.inner_text()
+    assert "as_of=2024-02-29" in page.url
+    assert float(end_of_february) < float(on_18_march)
+
+    # As recorded on 1 March: February's figures had not been entered yet.
+    page.fill("#id_recorded_on", "2024-03-01")
+    with page.expect_navigation():
+        page.click("[data-board-form] button[type=submit]")
+    assert "recorded_on=2024-03-01" in page.url
+    assert float(sand.inner_text()) < float(end_of_february)
+    assert (
+        page.locator("h1").inner_text() == "内蒙古自治区：截至 2024-02-29，按 2024-03-01 记录的进展"
+    )
 
     page.goto(served_demo + "/dashboard/150000/?as_of=2024-03-18")
     page.wait_for_selector("#map[data-ready=true]")

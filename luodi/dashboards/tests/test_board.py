@@ -17,6 +17,8 @@ from luodi.divisions.models import Division
 from luodi.divisions.permissions import visible_divisions
 from luodi.policies.models import Policy
 from luodi.policies.services import policy_issue
+from luodi.reporting.models import DataValue
+from luodi.reporting.services import value_save
 
 AS_OF = date(2024, 3, 18)
 
@@ -71,14 +73,71 @@ def test_an_indicator_shows_its_value_target_share_and_why_its_light(demo):
     assert f"{reached.normalize()}% of the target reached, {due}% due" in row["reason"]
 
 
-def test_an_earlier_day_shows_the_figures_entered_by_then(demo):
-    early = indicator(region_board(as_of=date(2024, 3, 1)), "sand-land-treated")
-    later = indicator(region_board(), "sand-land-treated")
+def test_a_data_date_counts_the_periods_begun_by_then_at_their_current_values(demo):
+    end_of_february = indicator(region_board(as_of=date(2024, 2, 29)), "sand-land-treated")
+    first_of_march = indicator(region_board(as_of=date(2024, 3, 1)), "sand-land-treated")
+
+    # February's figures were entered on 5 March and March's on 15 March: read
+    # now, each counts for every data date from the start of its month.
+    assert Decimal(end_of_february["value"]) == figures("sand-land-treated", "15", 2)
+    assert Decimal(first_of_march["value"]) == figures("sand-land-treated", "15", 3)
+
+
+def test_as_recorded_on_a_day_the_board_shows_only_what_had_been_entered_then(demo):
+    board = region_board(as_of=date(2024, 3, 1), recorded_on=date(2024, 3, 1))
 
     # On 1 March only January's figures had been entered (February's on 5 March).
-    assert Decimal(early["value"]) == figures("sand-land-treated", "15", 1)
-    assert Decimal(later["value"]) == figures("sand-land-treated", "15", 3)
-    assert early["value"] != later["value"]
+    assert Decimal(indicator(board, "sand-land-treated")["value"]) == figures(
+        "sand-land-treated", "15", 1
+    )
+    assert (board["as_of"], board["recorded_on"]) == ("2024-03-01", "2024-03-01")
+    assert region_board()["recorded_on"] is None
+
+
+def test_a_figure_corrected_later_is_read_at_its_new_value_unless_asked_as_recorded_before(demo):
+    office = get_user_model().objects.get(username="taskforce")
+    figure = DataValue.objects.select_related("report", "indicator").get(
+        indicator__code="sand-land-treated",
+        report__division__code="152222",
+        report__period__code="2024-03",
+    )
+    assert figure.value == Decimal(65_000)  # 6.5万亩, in 亩
+    before = figures("sand-land-treated", "15", 3)
+
+    value_save(
+        report=figure.report,
+        indicator=figure.indicator,
+        value=Decimal(68_000),
+        comment="更正：漏报0.3万亩",
+        expected_version=figure.version,
+        acting_user=office,
+        today=date(2024, 3, 20),
+    )
+
+    now = indicator(region_board(), "sand-land-treated")
+    recorded = indicator(region_board(recorded_on=date(2024, 3, 18)), "sand-land-treated")
+    assert Decimal(now["value"]) == before + Decimal("0.3")
+    assert Decimal(recorded["value"]) == before
+
+
+def test_the_dashboard_link_keeps_its_dates(client, demo):
+    client.force_login(get_user_model().objects.get(username="kyzq"))
+
+    answer = client.get("/dashboard/?as_of=2024-03-18&recorded_on=2024-03-20")
+
+    assert answer.status_code == 302
+    assert answer["Location"] == "/dashboard/152222/?as_of=2024-03-18&recorded_on=2024-03-20"
+
+
+def test_the_heading_says_as_recorded_on_when_asked(client, demo):
+    client.force_login(get_user_model().objects.get(username="taskforce"))
+
+    page = client.get("/dashboard/150000/", {"as_of": "2024-03-18", "recorded_on": "2024-03-10"})
+    now = client.get("/dashboard/150000/", {"as_of": "2024-03-18"})
+
+    heading = "<h1>内蒙古自治区：截至 2024-03-18，按 2024-03-10 记录的进展</h1>"
+    assert heading in page.content.decode()
+    assert "<h1>内蒙古自治区：截至 2024-03-18 的进展</h1>" in now.content.decode()
 
 
 def test_the_league_table_ranks_the_leagues_with_the_change_since_last_month(demo):

@@ -70,9 +70,12 @@ def entered(indicator, user, month: int, amount: int, on: date) -> None:
     DataValue.history.filter(report=report, history_date__gt=moment).update(history_date=moment)
 
 
-def region_light(indicator, as_of):
+def region_light(indicator, as_of, recorded_on=None):
     board = division_board(
-        division=Division.objects.get(code="150000"), as_of=as_of, visible=Division.objects.all()
+        division=Division.objects.get(code="150000"),
+        as_of=as_of,
+        visible=Division.objects.all(),
+        recorded_on=recorded_on,
     )
     row = next(r for r in board["indicators"] if r["code"] == indicator.code)
     return row["light"], row["since"]
@@ -99,7 +102,13 @@ def test_a_light_that_turns_green_again_keeps_its_history(sand):
         (date(2024, 4, 10), Light.GREEN, "150000"),
     ]
     assert AuditEvent.objects.filter(action="dashboards.light.changed").count() == 3
-    assert region_light(indicator, date(2024, 3, 31)) == (Light.AMBER, "2024-03-31")
+    assert region_light(indicator, date(2024, 3, 31), date(2024, 3, 31)) == (
+        Light.AMBER,
+        "2024-03-31",
+    )
+    # Read now, March's figure (entered on 5 April) counts for 31 March: green,
+    # which is not the colour recorded that day, so no "since".
+    assert region_light(indicator, date(2024, 3, 31)) == (Light.GREEN, None)
     assert region_light(indicator, date(2024, 4, 20)) == (Light.GREEN, "2024-04-10")
 
 

@@ -66,7 +66,11 @@
         chart.on("click", (item) => {
           if (rows.some((row) => row.code === item.name)) {
             const url = element.dataset.boardUrl.replace("CODE", item.name);
-            window.location.href = url + "?as_of=" + encodeURIComponent(board.as_of);
+            let query = "?as_of=" + encodeURIComponent(board.as_of);
+            if (board.recorded_on) {
+              query += "&recorded_on=" + encodeURIComponent(board.recorded_on);
+            }
+            window.location.href = url + query;
           }
         });
         element.dataset.ready = "true";
