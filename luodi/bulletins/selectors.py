@@ -187,10 +187,12 @@ def bulletin_document(
             projects = row["projects"]
             if projects["total"]:
                 trace = {"what": "projects", "programme": code}
-                waiting = projects["by_phase"][Phase.PRE_CONSTRUCTION]
-                # Cancelled projects are off the list the sentence speaks of.
-                listed = projects["total"] - projects["by_phase"][Phase.CANCELLED]
-                started = listed - waiting
+                # Counted by the projects app's one rule (PipelineCounts).
+                listed, started, waiting = (
+                    projects["total"],
+                    projects["started"],
+                    projects["waiting"],
+                )
                 expected: list[Part] = []
                 for year, count in projects["expected_start"].items():
                     if not year.isdigit():

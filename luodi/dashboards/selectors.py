@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -21,7 +21,7 @@ from luodi.policies.models import Policy
 from luodi.policies.selectors import issued_as_of, policies_as_of
 from luodi.projects.choices import Phase
 from luodi.projects.models import Project, ProjectApproval
-from luodi.projects.selectors import projects_as_of
+from luodi.projects.selectors import PipelineCounts, pipeline_counts, projects_as_of
 from luodi.reporting.selectors import totals
 
 from .choices import Light
@@ -29,7 +29,6 @@ from .lights import indicator_light, policy_light, project_light, rules_for, sha
 from .models import LightChange
 
 RECENT_EVENTS = 5
-UNKNOWN_YEAR = "unknown"  # key for projects whose expected start year is not given
 
 
 def _money(amount: Decimal | None, unit: Unit | None) -> dict[str, str] | None:
@@ -42,6 +41,26 @@ def _decimal_text(value: Decimal | None) -> str | None:
     if value is None:
         return None
     return format(value.normalize(), "f")
+
+
+def _projects_read(counts: PipelineCounts, money_unit: Unit | None) -> dict[str, Any]:
+    """A pipeline's counts for the status page, its JSON and the bulletin."""
+    return {
+        "total": counts.listed,
+        "started": counts.started,
+        "completed": counts.completed,
+        "waiting": counts.waiting,
+        "cancelled": counts.cancelled,
+        "by_phase": {
+            Phase.PRE_CONSTRUCTION.value: counts.waiting,
+            Phase.STARTED.value: counts.in_progress,
+            Phase.COMPLETED.value: counts.completed,
+            Phase.CANCELLED.value: counts.cancelled,
+        },
+        "expected_start": counts.expected_start,
+        "total_investment": _money(counts.total_investment, money_unit),
+        "planned_investment_this_year": _money(counts.planned_investment_this_year, money_unit),
+    }
 
 
 def campaign_status(
@@ -75,28 +94,7 @@ def campaign_status(
 
     in_scope = Project.divisions.through.objects.filter(division__in=divisions).values("project")
     projects = projects_as_of(as_of).filter(pk__in=in_scope)
-    # One pass over the projects: counts by phase and expected start year, and
-    # the investment sums, folded per programme below.
-    phases: dict[int, dict[str, int]] = defaultdict(dict)
-    expected: dict[int, dict[str, int]] = defaultdict(dict)
-    investment: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    # phase_as_of is annotated by projects_as_of; the type checker cannot see it.
-    grouped = projects.values(  # type: ignore[misc]
-        "programme", "phase_as_of", "expected_start_year"
-    ).annotate(
-        n=Count("id"),
-        total=Sum("total_investment"),
-        this_year=Sum("planned_investment", filter=Q(planned_investment_year=as_of.year)),
-    )
-    for row in grouped.order_by("expected_start_year"):
-        programme_id, phase = row["programme"], row["phase_as_of"]
-        phases[programme_id][phase] = phases[programme_id].get(phase, 0) + row["n"]
-        if phase == Phase.PRE_CONSTRUCTION:
-            year = str(row["expected_start_year"] or UNKNOWN_YEAR)
-            expected[programme_id][year] = row["n"]
-        for key in ("total", "this_year"):
-            if row[key] is not None:
-                investment[programme_id][key] = investment[programme_id].get(key, 0) + row[key]
+    pipelines = pipeline_counts(projects, year=as_of.year)
     approvals: dict[int, dict[str, int]] = defaultdict(dict)
     open_approvals = ProjectApproval.objects.filter(
         Q(granted_on__isnull=True) | Q(granted_on__gt=as_of),
@@ -143,8 +141,6 @@ def campaign_status(
     rows = []
     for programme in programmes:
         counts = policy_counts.get(programme.pk, {"total": 0, "issued": 0})
-        by_phase = {phase.value: phases[programme.pk].get(phase.value, 0) for phase in Phase}
-        money = investment[programme.pk]
         rows.append(
             {
                 "code": programme.code,
@@ -158,12 +154,8 @@ def campaign_status(
                     "ministries": ministries.get(programme.pk, 0),
                 },
                 "projects": {
-                    "total": sum(by_phase.values()),
-                    "by_phase": by_phase,
-                    "expected_start": expected[programme.pk],
+                    **_projects_read(pipelines.get(programme.pk, PipelineCounts()), money_unit),
                     "open_approvals": approvals[programme.pk],
-                    "total_investment": _money(money.get("total"), money_unit),
-                    "planned_investment_this_year": _money(money.get("this_year"), money_unit),
                 },
                 "targets": targets[programme.pk],
                 "recent_events": events[programme.pk],
@@ -182,13 +174,10 @@ def campaign_status(
                 "planned": sum(r["policies"]["planned"] for r in rows),
                 "ministries": all_ministries,
             },
-            "projects": {
-                "total": sum(r["projects"]["total"] for r in rows),
-                "by_phase": {
-                    phase.value: sum(r["projects"]["by_phase"][phase.value] for r in rows)
-                    for phase in Phase
-                },
-            },
+            "projects": _projects_read(
+                sum((pipelines.get(p.pk, PipelineCounts()) for p in programmes), PipelineCounts()),
+                money_unit,
+            ),
         },
     }
 
@@ -455,26 +444,8 @@ def _pipeline(*, division: Division, as_of: date, programmes: list, rules: dict)
         division__path__startswith=division.path
     ).values("project")
     projects = projects_as_of(as_of).filter(pk__in=in_subtree, programme__in=programmes)
-    by_phase: dict[str, int] = {phase.value: 0 for phase in Phase}
-    by_year: dict[str, int] = {}
-    by_programme: dict[str, dict[str, Any]] = {}
-    investment = Decimal(0)
-    grouped = projects.values(  # type: ignore[misc]
-        "programme__code", "phase_as_of", "expected_start_year"
-    ).annotate(n=Count("id"), money=Sum("total_investment"))
-    for row in grouped.order_by("programme__code", "expected_start_year"):
-        phase = row["phase_as_of"]
-        by_phase[phase] += row["n"]
-        if phase == Phase.PRE_CONSTRUCTION:
-            year = str(row["expected_start_year"] or UNKNOWN_YEAR)
-            by_year[year] = by_year.get(year, 0) + row["n"]
-        per = by_programme.setdefault(
-            row["programme__code"], {"total": 0, "started": 0, "investment": Decimal(0)}
-        )
-        per["total"] += row["n"]
-        per["started"] += row["n"] if phase in (Phase.STARTED, Phase.COMPLETED) else 0
-        per["investment"] += row["money"] or 0
-        investment += row["money"] or 0
+    pipelines = pipeline_counts(projects, year=as_of.year)
+    overall = sum(pipelines.values(), PipelineCounts())
 
     waiting_projects = list(
         projects.filter(phase_as_of=Phase.PRE_CONSTRUCTION).order_by(  # type: ignore[misc]
@@ -507,24 +478,27 @@ def _pipeline(*, division: Division, as_of: date, programmes: list, rules: dict)
                 "reason": verdict.reason,
             }
         )
-    names = {p.code: p.name for p in programmes}
-    total = sum(by_phase.values())
     return {
-        "total": total,
-        "started": by_phase[Phase.STARTED] + by_phase[Phase.COMPLETED],
-        "by_phase": by_phase,
-        "expected_start": dict(sorted(by_year.items())),
+        "total": overall.listed,
+        "started": overall.started,
+        "completed": overall.completed,
+        "cancelled": overall.cancelled,
+        "by_phase": _projects_read(overall, money_unit)["by_phase"],
+        "expected_start": overall.expected_start,
         "by_programme": [
             {
-                "code": code,
-                "name": names[code],
-                "total": per["total"],
-                "started": per["started"],
-                "investment": _money(per["investment"], money_unit),
+                "code": programme.code,
+                "name": programme.name,
+                "total": pipelines[programme.pk].listed,
+                "started": pipelines[programme.pk].started,
+                "investment": _money(
+                    pipelines[programme.pk].total_investment or Decimal(0), money_unit
+                ),
             }
-            for code, per in by_programme.items()
+            for programme in programmes
+            if programme.pk in pipelines
         ],
-        "investment": _money(investment, money_unit),
+        "investment": _money(overall.total_investment or Decimal(0), money_unit),
         "waiting": waiting,
     }
 

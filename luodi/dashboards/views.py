@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 from luodi.actions.choices import EventKind
 from luodi.divisions.permissions import home_divisions, visible_divisions
 from luodi.projects.choices import ApprovalKind, Phase
+from luodi.projects.selectors import UNKNOWN_YEAR
 
 from .choices import Light
 from .forms import AsOfForm
-from .selectors import UNKNOWN_YEAR, campaign_status, division_board_kept
+from .selectors import campaign_status, division_board_kept
 
 
 def _labelled(programme: dict) -> dict:

@@ -8,8 +8,9 @@ from luodi.core.commands import as_of_option
 from luodi.divisions.models import Division
 from luodi.divisions.selectors import division_by_code
 from luodi.projects.choices import Phase
+from luodi.projects.selectors import UNKNOWN_YEAR
 
-from ...selectors import UNKNOWN_YEAR, campaign_status
+from ...selectors import campaign_status
 
 
 class Command(BaseCommand):
@@ -60,13 +61,18 @@ class Command(BaseCommand):
                 phases = ", ".join(
                     f"{Phase(code).label} {count}"
                     for code, count in projects["by_phase"].items()
-                    if count
+                    if count and code != Phase.CANCELLED
                 )
                 write(
                     "  "
                     + _("Projects: %(total)d (%(phases)s)")
                     % {"total": projects["total"], "phases": phases}
                 )
+                if projects["cancelled"]:
+                    write(
+                        "  "
+                        + _("Cancelled, off the list: %(count)d") % {"count": projects["cancelled"]}
+                    )
                 if projects["expected_start"]:
                     years = ", ".join(
                         f"{_('not given') if year == UNKNOWN_YEAR else year}: {count}"
