@@ -413,7 +413,8 @@ def trace_records(
             TraceRow(
                 v.report.division.code,
                 v.report.division.name,
-                f"{v.report.period.code}: {plain_number(v.value / unit.factor)} {unit.symbol}",
+                f"{v.report.period.code}: {plain_number(v.value / unit.factor)} {unit.symbol}"
+                f" · {v.report.get_status_display()}",
             )
             for v in values
         ]

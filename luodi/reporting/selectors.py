@@ -234,24 +234,43 @@ def figures_counted(
     up_to: date,
     rows: bool = False,
 ) -> Any:
-    """The reported figures behind the year-to-date totals of `division`: the
-    figures of the reporting level in its subtree, in periods of `year` begun
-    by `up_to`. How many per indicator (one query), or with `rows` the figures
-    themselves."""
+    """Exactly the reported figures `totals` adds up for `division`: those of
+    the reporting level in its subtree, in periods of `year` begun by `up_to`;
+    for an indicator whose figures run to date (cumulative or level), only the
+    latest of each reporting division. How many per indicator (one query for
+    each kind of indicator), or with `rows` the figures themselves."""
     figures = DataValue.objects.filter(
-        indicator__in=indicators,
         report__division__level=F("indicator__assignment__level"),
         report__division__path__startswith=division.path,
         report__period__starts_on__year=year,
         report__period__starts_on__lte=up_to,
     )
+    flows = [i for i in indicators if i.over_time == OverTime.FLOW]
+    to_date = [i for i in indicators if i.over_time != OverTime.FLOW]
     if rows:
-        return figures.select_related("report__division", "report__period").order_by(
-            "report__division__code", "report__period__starts_on"
+        latest = figures.filter(indicator__in=to_date).annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("indicator_id"), F("report__division_id")],
+                order_by=F("report__period__starts_on").desc(),
+            )
         )
+        found = [
+            figure
+            for part in (figures.filter(indicator__in=flows), latest.filter(rank=1))
+            for figure in part.select_related("report__division", "report__period")
+        ]
+        return sorted(found, key=lambda f: (f.report.division.code, f.report.period.starts_on))
+    # The latest figure of each reporting division: as many as the divisions.
+    counted = [
+        (flows, Count("id")),
+        (to_date, Count("report__division", distinct=True)),
+    ]
     return {
         row["indicator_id"]: row["n"]
-        for row in figures.values("indicator_id").annotate(n=Count("id"))
+        for chosen, count in counted
+        if chosen
+        for row in figures.filter(indicator__in=chosen).values("indicator_id").annotate(n=count)
     }
 
 

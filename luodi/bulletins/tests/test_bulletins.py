@@ -1,11 +1,13 @@
 """Bulletins from the demo: the article's figures in every format and
 language, traceable, kept with a hash, published to the public page."""
 
+import csv
 import hashlib
 import io
 import re
 import subprocess
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -22,6 +24,7 @@ from luodi.bulletins.models import Bulletin, SentenceTemplate
 from luodi.bulletins.selectors import bulletin_document, trace_records
 from luodi.bulletins.services import bulletin_generate, bulletin_publish, sentence_template_save
 from luodi.core.models import AuditEvent
+from luodi.demo.services import DEMO_VALUES
 from luodi.divisions.models import Division
 from luodi.policies.models import Policy
 
@@ -181,6 +184,29 @@ def test_each_figure_links_to_as_many_records_as_it_says(demo):
             trace=figure.trace, as_of=AS_OF, division=region(), campaign=document.campaign
         )
         assert len(rows) == figure.records, figure.key
+
+
+def test_the_records_behind_a_reported_figure_are_exactly_the_ones_it_adds_up(demo):
+    document = bulletin_document(as_of=AS_OF, division=region(), language=Language.ZH)
+    figure = next(f for f in document.figures() if f.key.endswith(".value.sand-land-treated"))
+    latest: dict[str, Decimal] = {}
+    with DEMO_VALUES.open(encoding="utf-8") as file:
+        for row in csv.DictReader(file):  # in period order, so the last is the latest
+            if row["indicator"] == "sand-land-treated" and row["period"] <= "2024-03":
+                latest[row["division"]] = Decimal(row["value"])
+
+    rows = trace_records(
+        trace=figure.trace, as_of=AS_OF, division=region(), campaign=document.campaign
+    )
+
+    # A cumulative figure: each county's latest, not every month's.
+    assert figure.records == len(rows) == len(latest)
+    assert [row.code for row in rows] == sorted(latest)
+    listed = [Decimal(row.detail.split(": ")[1].split(" ")[0]) for row in rows]
+    assert sum(listed) == sum(latest.values())
+    assert figure.text == f"{sum(latest.values()).normalize():f}万亩"
+    assert all(row.detail.startswith("2024-03: ") for row in rows)
+    assert {row.detail.rsplit(" · ", 1)[1] for row in rows} <= {"Draft", "Submitted", "Approved"}
 
 
 def test_the_preview_page_links_figures_to_their_records(client, demo):
