@@ -1,11 +1,13 @@
 """The dashboards in a real browser, as each demo user meets them. Every step
 leaves a screenshot under var/screenshots/."""
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
+from luodi.dashboards.tests.test_board import figures
 from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -102,3 +104,16 @@ def test_the_dashboard_fits_a_phone_screen(chromium, served_demo):
         assert overflow <= 0
     finally:
         context.close()
+
+
+def test_the_readmes_dashboard_link_keeps_its_date(page, served_demo):
+    """README tour step 6: /dashboard/ with ?as_of= opens one's own division on that day."""
+    log_in(page, served_demo, "hinggan")
+
+    page.goto(served_demo + "/dashboard/?as_of=2024-03-18")
+
+    assert page.url == f"{served_demo}/dashboard/152200/?as_of=2024-03-18"
+    assert page.locator("h1").inner_text() == "兴安盟：截至 2024-03-18 的进展"
+    assert page.locator("#id_as_of").input_value() == "2024-03-18"
+    sand = page.locator("[data-indicator=sand-land-treated] [data-figure=value]").inner_text()
+    assert Decimal(sand) == figures("sand-land-treated", "1522", 3)
