@@ -39,9 +39,10 @@ def reaches_the_database(item: pytest.Item) -> bool:
 def pytest_collection_modifyitems(config, items):
     """`make test` runs the suite on SQLite, then again on PostgreSQL. The
     second pass keeps every test that touches the database: SQL, locking,
-    transactions, the database's own errors. The others (the report reader,
+    transactions, the database's own behaviour. The others (the report reader,
     the light rules' arithmetic, the translation catalogue, the committed
-    OpenAPI document, file checks before any row is read, and the processes
+    OpenAPI document, file checks before any row is read, the mapping of
+    database errors to messages (no database needed), and the processes
     the tests start on SQLite on purpose: `check --deploy`, `luodi serve`)
     cannot differ between databases and run once, on SQLite."""
     if connection.vendor == "sqlite":

@@ -173,8 +173,8 @@ class Bench:
             places = [place, *children]
             scope = f"{label} + {len(children)} {below}"
             for as_of in (today, last_month_end):
-                # division_board reads the figures as stored by the end of a
-                # past day, from their history.
+                # The past day is read as recorded on that day: the figures
+                # as stored by its end, from their history (recorded_on).
                 moment = None
                 if as_of < today:
                     moment = datetime.combine(
@@ -215,8 +215,13 @@ class Bench:
                     if before.year == as_of.year:
                         raw(before)
 
-                def ours_board(place=place, as_of=as_of):
-                    division_board(division=place, as_of=as_of, visible=visible)
+                def ours_board(place=place, as_of=as_of, moment=moment):
+                    division_board(
+                        division=place,
+                        as_of=as_of,
+                        visible=visible,
+                        recorded_on=as_of if moment is not None else None,
+                    )
 
                 self.case(
                     "dashboards",

@@ -71,6 +71,22 @@ def test_a_changed_base_is_loaded_again_not_copied(db):
     assert Department.objects.count() == 2
 
 
+def test_a_row_written_before_asking_makes_the_copy_unfit_and_the_load_runs_again(db):
+    load = Loads()
+    kept = KeptLoad(load)
+    loaded_then_undone(kept)
+    department_save(name="科技部", kind=DepartmentKind.NATIONAL_MINISTRY, acting_user=None)
+
+    kept()
+
+    assert load.runs == 2
+    assert sorted(d.name for d in Department.objects.all()) == [
+        "国家发展改革委",
+        "科技部",
+        "财政部",
+    ]
+
+
 def test_after_a_flush_the_base_is_put_back_under_its_ids(db):
     load = Loads()
     kept = KeptLoad(load)

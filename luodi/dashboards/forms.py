@@ -22,13 +22,13 @@ class AsOfForm(forms.Form):
     )
 
     def recorded_on_date(self):
-        """The knowledge date, or None for now (also for today or later)."""
-        if self.is_valid() and self.cleaned_data["recorded_on"]:
-            day = self.cleaned_data["recorded_on"]
-            return day if day < timezone.localdate() else None
-        return None
+        """The knowledge date, or None for now (also for today or later). A
+        field that is not a date is left out, and its error shown, without
+        losing the other."""
+        self.is_valid()
+        day = getattr(self, "cleaned_data", {}).get("recorded_on")
+        return day if day and day < timezone.localdate() else None
 
     def as_of_date(self):
-        if self.is_valid() and self.cleaned_data["as_of"]:
-            return self.cleaned_data["as_of"]
-        return timezone.localdate()
+        self.is_valid()
+        return getattr(self, "cleaned_data", {}).get("as_of") or timezone.localdate()

@@ -257,7 +257,7 @@ def division_board(
     charts and the JSON view. A fixed number of queries, however many
     divisions, indicators, projects or policies there are.
 
-    Figures are those of periods ending on or before `as_of` (the data date),
+    Figures are those of periods begun on or before `as_of` (the data date),
     at their current values; with `recorded_on` (the knowledge date), as they
     were stored at the end of that day."""
     programmes = list(programmes_in_order(campaigns_for([division])))
@@ -363,7 +363,8 @@ def division_board(
     }
     keys |= {("policy", row["id"], None) for row in ledger["overdue"]}
     keys |= {("indicator", row["id"], division.pk) for row in indicator_rows}
-    since = _since(keys, as_of)
+    # A light's history as known on the knowledge date, if one is asked for.
+    since = _since(keys, min(as_of, recorded_on) if moment is not None and recorded_on else as_of)
     for row in indicator_rows:
         row["since"] = _since_text(since.get(("indicator", row["id"], division.pk)), row["light"])
     for row in pipeline["waiting"]:

@@ -241,6 +241,7 @@ def figures_counted(
     each kind of indicator), or with `rows` the figures themselves."""
     figures = DataValue.objects.filter(
         report__division__level=F("indicator__assignment__level"),
+        report__period__frequency=F("indicator__assignment__frequency"),
         report__division__path__startswith=division.path,
         report__period__starts_on__year=year,
         report__period__starts_on__lte=up_to,

@@ -129,6 +129,16 @@ def test_the_dashboard_link_keeps_its_dates(client, demo):
     assert answer["Location"] == "/dashboard/152222/?as_of=2024-03-18&recorded_on=2024-03-20"
 
 
+def test_a_malformed_recorded_on_is_told_and_the_data_date_kept(client, demo):
+    client.force_login(get_user_model().objects.get(username="taskforce"))
+
+    page = client.get("/dashboard/150000/", {"as_of": "2024-03-18", "recorded_on": "2024-13-01"})
+
+    html = page.content.decode()
+    assert "<h1>内蒙古自治区：截至 2024-03-18 的进展</h1>" in html
+    assert '<p class="error" role="alert">请按 YYYY-MM-DD 输入日期，例如 2024-03-18。</p>' in html
+
+
 def test_the_heading_says_as_recorded_on_when_asked(client, demo):
     client.force_login(get_user_model().objects.get(username="taskforce"))
 

@@ -106,3 +106,10 @@ def test_the_status_page_dashboard_bulletin_and_command_state_the_same_counts(
     assert board["pipeline"]["by_programme"][0]["total"] == 2
     assert "Of the 2 projects on the major-project list, 1 have started" in text
     assert "重大项目 2 项，已开工 1 个，1 个正在办理前期手续。" in page
+    # The phases listed under the total add up to it; the cancelled one stands apart.
+    assert '<td class="num" data-figure="projects-total">2</td>' in page
+    assert "<tr><th>已取消</th>" not in page
+    assert (
+        '<th>已取消（不在清单内）</th><td class="num" data-figure="projects-cancelled">1</td>'
+        in page
+    )
