@@ -30,6 +30,7 @@ from luodi.projects.choices import Phase
 from luodi.projects.oc4ids import project_package
 from luodi.reporting.dhis2 import as_csv, data_values_export, data_values_import, luodi_period
 from luodi.reporting.models import Period
+from luodi.reporting.selectors import end_of_day
 from luodi.reporting.services import ValueConflict, report_open, value_save
 
 from . import schemas as s
@@ -656,7 +657,7 @@ def _exported(request, org_unit, period, data_element, as_of) -> list[dict]:
         divisions=found,
         periods=periods,
         indicators=indicators,
-        as_of=q.end_of(as_of) if as_of else None,
+        as_of=end_of_day(as_of),
     )
 
 

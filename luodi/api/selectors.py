@@ -2,12 +2,11 @@
 asking user may see. Nothing here decides scope itself: it uses
 `divisions.permissions` as the pages do."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luodi.actions.models import ActionItem, Event
@@ -22,7 +21,7 @@ from luodi.policies.selectors import policies_as_of
 from luodi.projects.models import Project
 from luodi.projects.selectors import projects_as_of
 from luodi.reporting.models import DataValue, Period
-from luodi.reporting.selectors import values_as_stored
+from luodi.reporting.selectors import end_of_day, values_as_stored
 
 
 def divisions_seen(user: Any) -> QuerySet[Division]:
@@ -84,19 +83,9 @@ def targets_seen(user: Any) -> QuerySet[Target]:
     )
 
 
-def end_of(day: date) -> datetime | None:
-    """The moment after `day` ends, to read records as stored by then; None for
-    today or later."""
-    if day >= timezone.localdate():
-        return None
-    return datetime.combine(
-        day + timedelta(days=1), time.min, tzinfo=timezone.get_current_timezone()
-    )
-
-
 def values_seen(user: Any, *, as_of: date | None = None) -> QuerySet:
     """The figures of the user's divisions, as stored now or by the end of `as_of`."""
-    stored = values_as_stored(end_of(as_of) if as_of else None)
+    stored = values_as_stored(end_of_day(as_of))
     return (
         stored.filter(
             report__division__in=divisions_seen(user),

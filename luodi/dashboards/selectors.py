@@ -1,13 +1,12 @@
 """Read-outs of the whole campaign, as of a date, for a set of divisions."""
 
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Count, Max, Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import get_language
 
 from luodi.actions.models import Event
@@ -22,7 +21,7 @@ from luodi.policies.selectors import issued_as_of, policies_as_of
 from luodi.projects.choices import Phase
 from luodi.projects.models import Project, ProjectApproval
 from luodi.projects.selectors import PipelineCounts, pipeline_counts, projects_as_of
-from luodi.reporting.selectors import totals
+from luodi.reporting.selectors import end_of_day, totals
 
 from .choices import Light
 from .lights import indicator_light, policy_light, project_light, rules_for, share_due
@@ -206,17 +205,6 @@ def _share(value: Decimal | None, target: Decimal | None) -> Decimal | None:
     return (value * 100 / target).quantize(Decimal("0.1"))
 
 
-def moment_after(day: date | None) -> datetime | None:
-    """The end of `day`, for reading figures as they were stored then (the
-    knowledge date, "as recorded on"); None for no day, today or later: the
-    figures as stored now."""
-    if day is None or day >= timezone.localdate():
-        return None
-    return datetime.combine(
-        day + timedelta(days=1), time.min, tzinfo=timezone.get_current_timezone()
-    )
-
-
 def _since(keys: set[tuple[str, int, int | None]], as_of: date) -> dict[tuple, tuple[str, date]]:
     """Each light's last recorded colour on or before `as_of`, and since when:
     one query."""
@@ -278,7 +266,7 @@ def division_board(
             year=as_of.year, division__in=places, indicator__in=indicators
         )
     }
-    moment = moment_after(recorded_on)
+    moment = end_of_day(recorded_on)
     now = totals(
         indicators=indicators, divisions=places, year=as_of.year, up_to=as_of, as_of=moment
     )

@@ -4,13 +4,14 @@ from the values in its subtree."""
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Context, Decimal
 from typing import Any
 
 from django.db import connections
 from django.db.models import Avg, Count, Exists, F, Max, OuterRef, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
+from django.utils import timezone
 
 from luodi.divisions.choices import LEVEL_ORDER, is_above, levels_below
 from luodi.divisions.models import Division
@@ -34,6 +35,17 @@ def _as_stored(as_of: datetime | None) -> QuerySet:
     versions = DataValue.history.filter(history_date__lte=as_of)
     later = versions.filter(id=OuterRef("id"), history_id__gt=OuterRef("history_id"))
     return versions.filter(~Exists(later)).exclude(history_type="-")
+
+
+def end_of_day(day: date | None) -> datetime | None:
+    """The knowledge date ("as recorded on") as the moment records are read at:
+    the end of `day`; None (as stored now) for no day, today or later. Every
+    surface that offers the knowledge date turns it into a moment here."""
+    if day is None or day >= timezone.localdate():
+        return None
+    return datetime.combine(
+        day + timedelta(days=1), time.min, tzinfo=timezone.get_current_timezone()
+    )
 
 
 def values_as_stored(as_of: datetime | None) -> QuerySet:
