@@ -42,6 +42,16 @@ def _decimal_text(value: Decimal | None) -> str | None:
     return format(value.normalize(), "f")
 
 
+def _listed_by_phase(counts: PipelineCounts) -> dict[str, int]:
+    """The listed projects by phase: they add up to the list's total. Cancelled
+    projects are off the list and counted apart."""
+    return {
+        Phase.PRE_CONSTRUCTION.value: counts.waiting,
+        Phase.STARTED.value: counts.in_progress,
+        Phase.COMPLETED.value: counts.completed,
+    }
+
+
 def _projects_read(counts: PipelineCounts, money_unit: Unit | None) -> dict[str, Any]:
     """A pipeline's counts for the status page, its JSON and the bulletin."""
     return {
@@ -50,12 +60,7 @@ def _projects_read(counts: PipelineCounts, money_unit: Unit | None) -> dict[str,
         "completed": counts.completed,
         "waiting": counts.waiting,
         "cancelled": counts.cancelled,
-        "by_phase": {
-            Phase.PRE_CONSTRUCTION.value: counts.waiting,
-            Phase.STARTED.value: counts.in_progress,
-            Phase.COMPLETED.value: counts.completed,
-            Phase.CANCELLED.value: counts.cancelled,
-        },
+        "by_phase": _listed_by_phase(counts),
         "expected_start": counts.expected_start,
         "total_investment": _money(counts.total_investment, money_unit),
         "planned_investment_this_year": _money(counts.planned_investment_this_year, money_unit),
@@ -472,7 +477,7 @@ def _pipeline(*, division: Division, as_of: date, programmes: list, rules: dict)
         "started": overall.started,
         "completed": overall.completed,
         "cancelled": overall.cancelled,
-        "by_phase": _projects_read(overall, money_unit)["by_phase"],
+        "by_phase": _listed_by_phase(overall),
         "expected_start": overall.expected_start,
         "by_programme": [
             {

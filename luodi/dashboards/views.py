@@ -20,11 +20,8 @@ from .selectors import campaign_status, division_board_kept
 def _labelled(programme: dict) -> dict:
     """Attach display labels to the codes the selector returns."""
     projects = programme["projects"]
-    # A cancelled project is off the list the total counts; it has its own line.
     projects["phases"] = [
-        (Phase(code).label, count)
-        for code, count in projects["by_phase"].items()
-        if code != Phase.CANCELLED
+        (Phase(code).label, count) for code, count in projects["by_phase"].items()
     ]
     projects["approvals"] = [
         (ApprovalKind(code).label, count) for code, count in projects["open_approvals"].items()

@@ -53,8 +53,8 @@ def test_policy_landing_as_of_18_march_matches_the_article(demo):
         "pre_construction": 32,
         "started": 54,
         "completed": 0,
-        "cancelled": 0,
     }
+    assert projects["cancelled"] == 0
     assert projects["expected_start"] == {"2024": 29, "2025": 3}
 
 

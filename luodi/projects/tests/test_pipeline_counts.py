@@ -96,6 +96,7 @@ def test_the_status_page_dashboard_bulletin_and_command_state_the_same_counts(
     programme = status["programmes"][0]["projects"]
     assert {key: programme[key] for key in expected} == expected
     assert {key: status["totals"]["projects"][key] for key in expected} == expected
+    assert programme["by_phase"] == {"pre_construction": 1, "started": 0, "completed": 1}
     printed = json.loads(out.getvalue())["totals"]["projects"]
     assert {key: printed[key] for key in expected} == expected
     assert {key: board["pipeline"][key] for key in ("total", "started", "cancelled")} == {

@@ -61,7 +61,7 @@ class Command(BaseCommand):
                 phases = ", ".join(
                     f"{Phase(code).label} {count}"
                     for code, count in projects["by_phase"].items()
-                    if count and code != Phase.CANCELLED
+                    if count
                 )
                 write(
                     "  "
